@@ -1,0 +1,26 @@
+using Repro.Generators.Common;
+
+namespace Repro.Generators.Metrics;
+
+/// <summary>One [Metric] method, as plain equatable data (no symbols or syntax survive here).</summary>
+/// <param name="Containing">The type that declares the method.</param>
+/// <param name="Modifiers">The method's modifiers as written, e.g. "public partial".</param>
+/// <param name="MethodName">The method's name.</param>
+/// <param name="MetricName">The metric's name in the run.</param>
+/// <param name="StepParameter">Name of the step parameter.</param>
+/// <param name="ValueParameter">Name of the value parameter.</param>
+/// <param name="ValueType">Keyword of the value's type: double, float, int or long.</param>
+internal sealed record MetricMethodModel(
+    ContainingTypeModel Containing,
+    string Modifiers,
+    string MethodName,
+    string MetricName,
+    string StepParameter,
+    string ValueParameter,
+    string ValueType);
+
+/// <summary>The type (and the types around it) that a generated partial must reopen.</summary>
+/// <param name="Namespace">The namespace, empty for the global namespace.</param>
+/// <param name="Declarations">Declarations from outermost to innermost, e.g. "partial class Outer", "partial struct Inner".</param>
+/// <param name="HintName">A file-name-safe unique name of the innermost type.</param>
+internal sealed record ContainingTypeModel(string Namespace, EquatableArray<string> Declarations, string HintName);

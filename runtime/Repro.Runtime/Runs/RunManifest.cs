@@ -1,0 +1,45 @@
+using Repro.Provenance;
+
+namespace Repro.Runs;
+
+/// <summary>
+/// The human-readable summary of a run, stored as <c>runs/&lt;run-id&gt;/manifest.json</c>.
+/// </summary>
+public sealed record RunManifest
+{
+    /// <summary>Version of the manifest format.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Version of the manifest format this manifest was written in.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>The run id (a ULID).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>A name for people; by default the entry assembly's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Where the run is in its life.</summary>
+    public required RunStatus Status { get; init; }
+
+    /// <summary>When the run started (UTC).</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the run ended (UTC); null while it runs.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>What the build stamped into the program that ran.</summary>
+    public required BuildStamp Build { get; init; }
+
+    /// <summary>The machine and process.</summary>
+    public required RunEnvironment Environment { get; init; }
+
+    /// <summary>Every seed Repro saw set, by generator name, in ordinal order.</summary>
+    public IReadOnlyDictionary<string, long> Seeds { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Sequence number of the last event written; 0 when none was.</summary>
+    public ulong LastSequence { get; init; }
+
+    /// <summary>For a failed run, the exception type and message.</summary>
+    public string? Failure { get; init; }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Repro.Runs;
+
+/// <summary>Reads and writes <see cref="RunManifest"/> as JSON, with owner-only permissions and atomic replacement.</summary>
+public static class RunManifestJson
+{
+    /// <summary>Serializes <paramref name="manifest"/> to indented JSON (stable property order, invariant formats).</summary>
+    public static string Serialize(RunManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.RunManifest);
+    }
+
+    /// <summary>Parses a manifest, with a clear error for malformed or incomplete JSON.</summary>
+    /// <exception cref="InvalidDataException">The text is not a valid manifest.</exception>
+    public static RunManifest Deserialize(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            var manifest = JsonSerializer.Deserialize(json, ManifestJsonContext.Default.RunManifest)
+                ?? throw new InvalidDataException($"{source}: the manifest is JSON null.");
+            if (manifest.SchemaVersion > RunManifest.CurrentSchemaVersion)
+            {
+                throw new InvalidDataException(
+                    $"{source}: manifest schema version {manifest.SchemaVersion} is newer than this Repro understands ({RunManifest.CurrentSchemaVersion}).");
+            }
+
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: not a valid run manifest: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the manifest file at <paramref name="path"/>.</summary>
+    public static RunManifest Read(string path) => Deserialize(File.ReadAllText(path), path);
+
+    /// <summary>
+    /// Writes the manifest to <paramref name="path"/> atomically: a reader sees the old or the new
+    /// manifest, never half of one.
+    /// </summary>
+    public static void Write(string path, RunManifest manifest)
+    {
+        var temporary = path + ".tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = Storage.ReproHome.OwnerOnlyFile;
+        }
+
+        using (var stream = new FileStream(temporary, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(Serialize(manifest));
+            writer.Write('\n');
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(RunManifest))]
+internal sealed partial class ManifestJsonContext : JsonSerializerContext;
