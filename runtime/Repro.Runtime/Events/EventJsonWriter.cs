@@ -10,6 +10,16 @@ namespace Repro.Events;
 /// </summary>
 public static class EventJsonWriter
 {
+    /// <summary>
+    /// Writer options for event JSON: compact, and escaping only what JSON requires, so timestamps
+    /// read "+00:00" rather than "\u002B00:00".
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+    };
+
     /// <summary>Writes <paramref name="evt"/> as one JSON object (no trailing newline).</summary>
     public static void Write(Utf8JsonWriter writer, Event evt)
     {

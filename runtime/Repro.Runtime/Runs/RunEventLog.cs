@@ -42,7 +42,7 @@ internal sealed class RunEventLog : IDisposable
         Append(name, step, e => e.Scalar = new Scalar { Value = value });
 
     public void AppendLifecycle(Lifecycle.Types.Kind kind, string message) =>
-        Append(kind.ToString(), 0, e => e.Lifecycle = new Lifecycle { Kind = kind, Message = message });
+        Append(EventJsonWriter.LifecycleKindName(kind), 0, e => e.Lifecycle = new Lifecycle { Kind = kind, Message = message });
 
     public void Flush()
     {

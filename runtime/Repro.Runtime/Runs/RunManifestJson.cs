@@ -13,6 +13,13 @@ public static class RunManifestJson
         return JsonSerializer.Serialize(manifest, ManifestJsonContext.Default.RunManifest);
     }
 
+    /// <summary>Serializes several manifests as one indented JSON array.</summary>
+    public static string SerializeList(IReadOnlyList<RunManifest> manifests)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        return JsonSerializer.Serialize(manifests, ManifestJsonContext.Default.IReadOnlyListRunManifest);
+    }
+
     /// <summary>Parses a manifest, with a clear error for malformed or incomplete JSON.</summary>
     /// <exception cref="InvalidDataException">The text is not a valid manifest.</exception>
     public static RunManifest Deserialize(string json, string source)
@@ -71,4 +78,5 @@ public static class RunManifestJson
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(RunManifest))]
+[JsonSerializable(typeof(IReadOnlyList<RunManifest>))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

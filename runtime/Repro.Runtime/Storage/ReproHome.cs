@@ -46,16 +46,25 @@ public static class ReproHome
     /// <summary>The manifest file of the run stored in <paramref name="runDirectory"/>.</summary>
     public static string ManifestPath(string runDirectory) => Path.Combine(runDirectory, "manifest.json");
 
-    /// <summary>Creates <paramref name="path"/> and any missing parents, readable by the owner only.</summary>
+    /// <summary>
+    /// Creates <paramref name="path"/> and any missing parents, each readable by the owner only.
+    /// Directories that already exist keep their permissions.
+    /// </summary>
     internal static void CreateOwnerOnlyDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
+            return;
         }
-        else
+
+        // Directory.CreateDirectory applies the mode to the last level only; create parents one by one.
+        var parent = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (parent is not null && !Directory.Exists(parent))
         {
-            Directory.CreateDirectory(path, OwnerOnlyDirectory);
+            CreateOwnerOnlyDirectory(parent);
         }
+
+        Directory.CreateDirectory(path, OwnerOnlyDirectory);
     }
 }

@@ -1,0 +1,3 @@
+using Repro.Cli;
+
+return ReproCli.Invoke(args, Console.Out, Console.Error);

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Repro.Events;
+using Repro.Runs;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Repro.Cli.Rendering;
+
+/// <summary>Tables for people. Everything goes through invariant culture and UTC, so output is stable.</summary>
+internal static class RunTables
+{
+    public static IRenderable List(IReadOnlyList<RunManifest> manifests)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("Run id").AddColumn("Name").AddColumn("Status").AddColumn("Started (UTC)")
+            .AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Commit").AddColumn(new TableColumn("Events").RightAligned());
+        foreach (var m in manifests)
+        {
+            table.AddRow(
+                Markup.Escape(m.RunId),
+                Markup.Escape(m.Name),
+                StatusMarkup(m.Status),
+                Markup.Escape(FormatTime(m.StartedAt)),
+                Markup.Escape(FormatDuration(m)),
+                Markup.Escape(FormatCommit(m, shortForm: true)),
+                m.LastSequence.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return table;
+    }
+
+    public static IRenderable Show(RunManifest m)
+    {
+        var grid = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("Field").AddColumn("Value");
+        void Row(string field, string value) => grid.AddRow(new Markup($"[bold]{Markup.Escape(field)}[/]"), new Text(value));
+
+        Row("Run id", m.RunId);
+        Row("Name", m.Name);
+        grid.AddRow(new Markup("[bold]Status[/]"), new Markup(StatusMarkup(m.Status)));
+        Row("Started (UTC)", FormatTime(m.StartedAt));
+        Row("Ended (UTC)", m.EndedAt is { } ended ? FormatTime(ended) : "-");
+        Row("Duration", FormatDuration(m));
+        Row("Commit", FormatCommit(m, shortForm: false));
+        Row("Events", m.LastSequence.ToString(CultureInfo.InvariantCulture));
+        Row("Host", $"{m.Environment.Host} (pid {m.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})");
+        Row("OS", m.Environment.OperatingSystem);
+        Row(".NET", m.Environment.Framework);
+        Row("Processors", m.Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
+        Row("Seeds", m.Seeds.Count == 0
+            ? "none recorded"
+            : string.Join(", ", m.Seeds.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.ToString(CultureInfo.InvariantCulture)}")));
+        if (m.Failure is not null)
+        {
+            Row("Failure", m.Failure);
+        }
+
+        return grid;
+    }
+
+    public static IRenderable Events(IEnumerable<Event> events)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("Seq").RightAligned()).AddColumn("Time (UTC)").AddColumn(new TableColumn("Step").RightAligned())
+            .AddColumn("Type").AddColumn("Name").AddColumn(new TableColumn("Value").RightAligned());
+        foreach (var e in events)
+        {
+            var (type, value) = e.ValueCase switch
+            {
+                Event.ValueOneofCase.Scalar => ("scalar", e.Scalar.Value.ToString("R", CultureInfo.InvariantCulture)),
+                Event.ValueOneofCase.Lifecycle => ("lifecycle", EventJsonWriter.LifecycleKindName(e.Lifecycle.Kind) + (e.Lifecycle.Message.Length > 0 ? ": " + e.Lifecycle.Message : string.Empty)),
+                _ => ("unknown", string.Empty),
+            };
+            table.AddRow(
+                e.Sequence.ToString(CultureInfo.InvariantCulture),
+                EventJsonWriter.FormatTimestamp(e.TimestampUnixNanos),
+                e.Step.ToString(CultureInfo.InvariantCulture),
+                type,
+                Markup.Escape(e.Name),
+                Markup.Escape(value));
+        }
+
+        return table;
+    }
+
+    private static string StatusMarkup(RunStatus status) => status switch
+    {
+        RunStatus.Finished => "[green]finished[/]",
+        RunStatus.Failed => "[red]failed[/]",
+        _ => "[yellow]running[/]",
+    };
+
+    private static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string FormatDuration(RunManifest m) => m.EndedAt is { } ended
+        ? (ended - m.StartedAt).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : "-";
+
+    private static string FormatCommit(RunManifest m, bool shortForm)
+    {
+        if (!m.Build.Stamped)
+        {
+            return "unstamped";
+        }
+
+        if (m.Build.Commit is null)
+        {
+            return "no git commit";
+        }
+
+        var commit = shortForm && m.Build.Commit.Length > 12 ? m.Build.Commit[..12] : m.Build.Commit;
+        return m.Build.Dirty == true ? commit + " (dirty)" : commit;
+    }
+}
