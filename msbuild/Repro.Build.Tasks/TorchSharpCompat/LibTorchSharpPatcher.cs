@@ -39,6 +39,24 @@ internal static class LibTorchSharpPatcher
     /// <exception cref="InvalidOperationException">The library is not shaped as expected; it is left unchanged.</exception>
     public static Outcome Patch(byte[] bytes)
     {
+        // Work on a copy so that a library rejected half-way is never left half-edited.
+        var copy = (byte[])bytes.Clone();
+        Outcome outcome;
+        try
+        {
+            outcome = PatchInPlace(copy);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException)
+        {
+            throw new InvalidOperationException("malformed ELF file: a table points outside the file", e);
+        }
+
+        Buffer.BlockCopy(copy, 0, bytes, 0, bytes.Length);
+        return outcome;
+    }
+
+    private static Outcome PatchInPlace(byte[] bytes)
+    {
         var image = ElfImage.Parse(bytes);
         var required = ElfVersions.Required(image).Where(v => v.Name == MissingVersion).ToList();
         if (required.Count == 0)

@@ -43,6 +43,16 @@ internal static class SystemLibStdCxx
     }
 
     /// <summary>Whether the libstdc++ at <paramref name="path"/> defines symbol version <paramref name="version"/>.</summary>
-    public static bool Defines(string path, string version) =>
-        ElfVersions.Defined(ElfImage.Parse(File.ReadAllBytes(path))).Contains(version);
+    /// <exception cref="InvalidOperationException">The file is not a well-formed ELF64 library.</exception>
+    public static bool Defines(string path, string version)
+    {
+        try
+        {
+            return ElfVersions.Defined(ElfImage.Parse(File.ReadAllBytes(path))).Contains(version);
+        }
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException)
+        {
+            throw new InvalidOperationException($"{path} is a malformed ELF file", e);
+        }
+    }
 }
