@@ -1,0 +1,62 @@
+using System.Text.RegularExpressions;
+using Repro.Events;
+using Repro.Runs;
+using Repro.Storage;
+using Repro.Tests.Shared;
+
+namespace Repro.EndToEnd.Tests;
+
+public partial class SampleTests
+{
+    [Fact]
+    public void The_same_seed_gives_identical_losses_and_another_seed_does_not()
+    {
+        using var home = new TemporaryDirectory("repro-sample");
+
+        var first = RunSample(home.Path);
+        var second = RunSample(home.Path);
+        var other = RunSample(home.Path, "7");
+
+        Assert.Equal(400, first.Count);
+        Assert.Equal(first.Select(BitConverter.DoubleToInt64Bits), second.Select(BitConverter.DoubleToInt64Bits));
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
+    public void The_run_records_the_build_stamp_seed_and_learning_progress()
+    {
+        using var home = new TemporaryDirectory("repro-sample");
+        var result = ChildProcess.Run("dotnet", [SamplePath], home.Path, Environment(home.Path)).EnsureSuccess("the sample");
+        var runId = RunIdLine().Match(result.Output).Groups[1].Value;
+
+        var store = new RunStore(home.Path);
+        var manifest = store.GetRun(runId);
+        Assert.Contains($"Stored in {Path.Combine(home.Path, "runs", runId)}", result.Output, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Finished, manifest.Status);
+        Assert.Equal("moons-classifier", manifest.Name);
+        Assert.True(manifest.Build.Stamped);
+        Assert.Matches("^[0-9a-f]{40}$", manifest.Build.Commit);
+        Assert.NotNull(manifest.Build.Dirty);
+        Assert.Equal(20261126, manifest.Seeds["torch.cpu"]);
+        var accuracy = store.ReadEvents(runId).Where(e => e.Name == "train/accuracy").Select(e => e.Scalar.Value).ToList();
+        Assert.Equal(25, accuracy.Count);
+        Assert.True(accuracy[^1] > 0.95, $"final accuracy {accuracy[^1]}");
+    }
+
+    private static string SamplePath => RepoPaths.Artifact("Repro.Samples.Moons", "Repro.Samples.Moons.dll");
+
+    private static Dictionary<string, string> Environment(string home) => new() { ["REPRO_HOME"] = home };
+
+    private static List<double> RunSample(string home, params string[] args)
+    {
+        var result = ChildProcess.Run("dotnet", [SamplePath, .. args], home, Environment(home)).EnsureSuccess("the sample");
+        var runId = RunIdLine().Match(result.Output).Groups[1].Value;
+        return new RunStore(home).ReadEvents(runId)
+            .Where(e => e.ValueCase == Event.ValueOneofCase.Scalar && e.Name == "loss")
+            .Select(e => e.Scalar.Value)
+            .ToList();
+    }
+
+    [GeneratedRegex(@"^Run ([0-9A-Z]{26}) finished\.", RegexOptions.Multiline)]
+    private static partial Regex RunIdLine();
+}

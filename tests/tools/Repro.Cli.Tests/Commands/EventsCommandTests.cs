@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace Repro.Cli.Tests.Commands;
+
+[Collection(SequentialRuns.Name)]
+public class EventsCommandTests
+{
+    [Fact]
+    public void Jsonl_prints_one_parsable_object_per_event_in_sequence_order()
+    {
+        using var cli = new CliHarness();
+        var id = cli.RecordRun("baseline", 4);
+
+        var (code, output, error) = cli.Invoke("events", id, "--jsonl");
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, lines.Length);
+        var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([1, 2, 3, 4, 5, 6], events.Select(e => e.GetProperty("sequence").GetInt32()));
+        Assert.Equal(["lifecycle", "scalar", "scalar", "scalar", "scalar", "lifecycle"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([1.0, 0.5, 1.0 / 3, 0.25], events.Skip(1).Take(4).Select(e => e.GetProperty("value").GetDouble()));
+        Assert.All(events, e => Assert.Equal(id, e.GetProperty("runId").GetString()));
+        Assert.All(events, e => Assert.EndsWith("+00:00", e.GetProperty("timestamp").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_table_lists_each_event()
+    {
+        using var cli = new CliHarness();
+        var id = cli.RecordRun("baseline", 2);
+
+        var (code, output, _) = cli.Invoke("events", id);
+
+        Assert.Equal(0, code);
+        Assert.Contains("started", output, StringComparison.Ordinal);
+        Assert.Contains("finished", output, StringComparison.Ordinal);
+        Assert.Contains("0.5", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_log_prints_what_was_intact_and_reports_where_it_stopped()
+    {
+        using var cli = new CliHarness();
+        var id = cli.RecordRun("baseline", 4);
+        var segment = Path.Combine(cli.Home, "runs", id, "wal", "00000001.log");
+        var bytes = File.ReadAllBytes(segment);
+        File.WriteAllBytes(segment, bytes[..^5]);
+
+        var (code, output, error) = cli.Invoke("events", id, "--jsonl");
+
+        Assert.Equal(1, code);
+        Assert.Equal(5, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("00000001.log at offset", error, StringComparison.Ordinal);
+    }
+}
