@@ -38,7 +38,7 @@ public partial class SampleTests
         Assert.Matches("^[0-9a-f]{40}$", manifest.Build.Commit);
         Assert.NotNull(manifest.Build.Dirty);
         Assert.Equal(20261126, manifest.Seeds["torch.cpu"]);
-        var accuracy = store.ReadEvents(runId).Where(e => e.Name == "train/accuracy").Select(e => e.Scalar.Value).ToList();
+        var accuracy = store.ReadEvents(runId).Where(e => e.ValueCase == Event.ValueOneofCase.Scalar && e.Name == "train/accuracy").Select(e => e.Scalar.Value).ToList();
         Assert.Equal(25, accuracy.Count);
         Assert.True(accuracy[^1] > 0.95, $"final accuracy {accuracy[^1]}");
     }

@@ -32,20 +32,69 @@ public static class EventJsonWriter
         writer.WriteString("timestamp", FormatTimestamp(evt.TimestampUnixNanos));
         writer.WriteNumber("step", evt.Step);
         writer.WriteString("name", evt.Name);
+        if (evt.Tags.Count > 0)
+        {
+            writer.WriteStartObject("tags");
+            foreach (var (key, value) in evt.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteString("type", TypeName(evt.ValueCase));
         switch (evt.ValueCase)
         {
             case Event.ValueOneofCase.Scalar:
-                writer.WriteString("type", "scalar");
                 WriteDouble(writer, "value", evt.Scalar.Value);
                 break;
             case Event.ValueOneofCase.Lifecycle:
-                writer.WriteString("type", "lifecycle");
                 writer.WriteString("kind", LifecycleKindName(evt.Lifecycle.Kind));
                 writer.WriteString("message", evt.Lifecycle.Message);
+                if (evt.Lifecycle.StackTrace.Length > 0)
+                {
+                    writer.WriteString("stackTrace", evt.Lifecycle.StackTrace);
+                }
+
+                if (evt.Lifecycle.Kind == Lifecycle.Types.Kind.Crashed)
+                {
+                    writer.WriteNumber("lastSequence", evt.Lifecycle.LastSequence);
+                }
+
+                if (evt.Lifecycle.Kind == Lifecycle.Types.Kind.Retry)
+                {
+                    writer.WriteNumber("attempt", evt.Lifecycle.Attempt);
+                }
+
                 break;
-            default:
-                writer.WriteString("type", "unknown");
+            case Event.ValueOneofCase.MetricDeclared:
+                writer.WriteNumber("metricId", evt.MetricDeclared.MetricId);
+                writer.WriteString("unit", evt.MetricDeclared.Unit);
                 break;
+            case Event.ValueOneofCase.Dropped:
+                writer.WriteNumber("total", evt.Dropped.Total);
+                writer.WriteString("policy", evt.Dropped.Policy);
+                break;
+            case Event.ValueOneofCase.Text:
+                writer.WriteString("level", evt.Text.Level.ToString().ToLowerInvariant());
+                writer.WriteString("message", evt.Text.Message);
+                break;
+        }
+
+        if (evt.Source is { } source)
+        {
+            writer.WriteStartObject("source");
+            writer.WriteString("host", source.Host);
+            writer.WriteNumber("pid", source.Pid);
+            if (source.ContainerId.Length > 0)
+            {
+                writer.WriteString("containerId", source.ContainerId);
+            }
+
+            writer.WriteNumber("rank", source.Rank);
+            writer.WriteNumber("worldSize", source.WorldSize);
+            writer.WriteEndObject();
         }
 
         writer.WriteEndObject();
@@ -72,7 +121,28 @@ public static class EventJsonWriter
         Lifecycle.Types.Kind.Started => "started",
         Lifecycle.Types.Kind.Finished => "finished",
         Lifecycle.Types.Kind.Failed => "failed",
+        Lifecycle.Types.Kind.Crashed => "crashed",
+        Lifecycle.Types.Kind.CheckpointSaved => "checkpoint_saved",
+        Lifecycle.Types.Kind.Retry => "retry",
         _ => "unspecified",
+    };
+
+    /// <summary>The JSON "type" of an event's value.</summary>
+    public static string TypeName(Event.ValueOneofCase value) => value switch
+    {
+        Event.ValueOneofCase.Scalar => "scalar",
+        Event.ValueOneofCase.Lifecycle => "lifecycle",
+        Event.ValueOneofCase.Aggregate => "aggregate",
+        Event.ValueOneofCase.Histogram => "histogram",
+        Event.ValueOneofCase.Sketch => "sketch",
+        Event.ValueOneofCase.Hyperparameters => "hyperparameters",
+        Event.ValueOneofCase.Artifact => "artifact",
+        Event.ValueOneofCase.Dataset => "dataset",
+        Event.ValueOneofCase.Telemetry => "telemetry",
+        Event.ValueOneofCase.Text => "text",
+        Event.ValueOneofCase.MetricDeclared => "metric_declared",
+        Event.ValueOneofCase.Dropped => "events_dropped",
+        _ => "unknown",
     };
 
     private static void WriteDouble(Utf8JsonWriter writer, string name, double value)

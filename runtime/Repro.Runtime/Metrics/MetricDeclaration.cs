@@ -1,29 +1,73 @@
+using System.Collections.ObjectModel;
+
 namespace Repro;
 
 /// <summary>
 /// A metric declared once (typically by generated code, in a static field) and then logged many
-/// times. Names are validated here, at declaration, so the logging call never has to.
+/// times. Name, unit and tags are validated here, at declaration, so logging never has to.
 /// </summary>
 public sealed class MetricDeclaration
 {
     /// <summary>Longest metric name accepted.</summary>
     public const int MaxNameLength = 128;
 
-    /// <summary>Declares a metric called <paramref name="name"/>.</summary>
-    /// <exception cref="ArgumentException">The name is empty, too long, or has characters other than letters, digits, '_', '.', '/' and '-'.</exception>
-    public MetricDeclaration(string name)
+    /// <summary>Most tags one metric may carry.</summary>
+    public const int MaxTags = 16;
+
+    /// <summary>Longest tag key accepted.</summary>
+    public const int MaxTagKeyLength = 64;
+
+    /// <summary>Longest tag value (and unit) accepted.</summary>
+    public const int MaxTagValueLength = 256;
+
+    private static readonly IReadOnlyDictionary<string, string> s_noTags = new ReadOnlyDictionary<string, string>(new Dictionary<string, string>());
+
+    // The run this declaration was last bound to and its id there: the hot path's one check.
+    private MetricBinding? _binding;
+
+    /// <summary>Declares a metric.</summary>
+    /// <param name="name">1 to 128 ASCII letters, digits, '_', '.', '/' and '-'.</param>
+    /// <param name="unit">Optional unit, e.g. "s" or "samples/s".</param>
+    /// <param name="tags">Optional tags fixed for every value of this metric (at most 16).</param>
+    /// <exception cref="ArgumentException">A name, unit or tag breaks the rules above; the message says which.</exception>
+    public MetricDeclaration(string name, string? unit = null, IReadOnlyDictionary<string, string>? tags = null)
     {
-        Validate(name);
+        ValidateName(name);
+        if (unit is not null)
+        {
+            ValidateText(unit, MaxTagValueLength, "unit", nameof(unit));
+        }
+
         Name = name;
+        Unit = string.IsNullOrEmpty(unit) ? null : unit;
+        Tags = tags is null || tags.Count == 0 ? s_noTags : ValidateTags(name, tags);
     }
 
     /// <summary>The metric's name.</summary>
     public string Name { get; }
 
+    /// <summary>The unit, or null.</summary>
+    public string? Unit { get; }
+
+    /// <summary>The tags, sorted by key (ordinal).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; }
+
     /// <inheritdoc />
     public override string ToString() => Name;
 
-    private static void Validate(string name)
+    internal MetricBinding? Binding
+    {
+        get => Volatile.Read(ref _binding);
+        set => Volatile.Write(ref _binding, value);
+    }
+
+    internal bool HasSameDefinition(MetricDeclaration other) =>
+        Unit == other.Unit && Tags.Count == other.Tags.Count && Tags.All(t => other.Tags.TryGetValue(t.Key, out var v) && v == t.Value);
+
+    internal string Describe() =>
+        $"unit '{Unit ?? "none"}', tags {{{string.Join(", ", Tags.Select(t => t.Key + "=" + t.Value))}}}";
+
+    private static void ValidateName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name.Length > MaxNameLength)
@@ -40,4 +84,44 @@ public sealed class MetricDeclaration
             }
         }
     }
+
+    private static SortedDictionary<string, string> ValidateTags(string metric, IReadOnlyDictionary<string, string> tags)
+    {
+        if (tags.Count > MaxTags)
+        {
+            throw new ArgumentException($"Metric '{metric}' has {tags.Count} tags; at most {MaxTags} are allowed.", nameof(tags));
+        }
+
+        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in tags)
+        {
+            if (string.IsNullOrEmpty(key) || key.Length > MaxTagKeyLength || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-'))
+            {
+                throw new ArgumentException(
+                    $"Metric '{metric}' has tag key '{key}'; keys are 1 to {MaxTagKeyLength} ASCII letters, digits, '_', '.' and '-'.", nameof(tags));
+            }
+
+            ValidateText(value, MaxTagValueLength, $"tag '{key}' of metric '{metric}'", nameof(tags));
+            sorted.Add(key, value);
+        }
+
+        return sorted;
+    }
+
+    private static void ValidateText(string value, int maxLength, string what, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(value, parameter);
+        if (value.Length > maxLength)
+        {
+            throw new ArgumentException($"The {what} has {value.Length} characters; at most {maxLength} are allowed.", parameter);
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            throw new ArgumentException($"The {what} contains a control character.", parameter);
+        }
+    }
 }
+
+/// <summary>A declaration's id within one run.</summary>
+internal sealed record MetricBinding(Run Run, int Id);

@@ -1,5 +1,9 @@
+using System.Diagnostics;
 using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Repro.Events;
+using Repro.Pipeline;
 using Repro.Provenance;
 using Repro.Runs;
 using Repro.Storage;
@@ -11,23 +15,46 @@ namespace Repro;
 /// </summary>
 /// <remarks>
 /// At most one run is current per process; generated <see cref="MetricAttribute"/> loggers write to
-/// <see cref="Current"/> and do nothing when no run is active. Dispose a run to finish it.
+/// <see cref="Current"/> and do nothing when no run is active. Logging a scalar neither blocks on
+/// I/O nor allocates: it hands a fixed-size record to a background writer. Dispose a run to finish it.
 /// </remarks>
 public sealed class Run : IDisposable
 {
+    /// <summary>Longest text message accepted by <see cref="LogText"/>.</summary>
+    public const int MaxTextLength = 64 * 1024;
+
     private static Run? s_current;
 
     private readonly Lock _gate = new();
-    private readonly RunEventLog _log;
+    private readonly EventWriter _writer;
+    private readonly MetricRegistry _metrics = new();
+    private readonly RunClock _clock;
+    private readonly RunLock _lock;
+    private readonly ILogger _logger;
     private readonly SortedDictionary<string, long> _seeds = new(StringComparer.Ordinal);
+    private readonly UnhandledExceptionEventHandler? _onUnhandled;
+    private readonly EventHandler? _onExit;
     private RunManifest _manifest;
+    private volatile bool _ended;
 
-    private Run(Ulid id, string directory, RunManifest manifest)
+    private Run(Ulid id, string directory, RunManifest manifest, RunLock runLock, Source source, RunOptions options)
     {
         Id = id;
         Directory = directory;
         _manifest = manifest;
-        _log = new RunEventLog(ReproHome.WalDirectory(directory), id);
+        _lock = runLock;
+        _clock = new RunClock();
+        _logger = options.LoggerFactory?.CreateLogger<Run>() ?? NullLogger<Run>.Instance;
+        var walDirectory = ReproHome.WalDirectory(directory);
+        ReproHome.CreateOwnerOnlyDirectory(walDirectory);
+        _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger);
+        if (options.HookProcessEvents)
+        {
+            _onUnhandled = (_, e) => EndQuietly(e.ExceptionObject as Exception ?? new InvalidOperationException("Unhandled non-exception object."));
+            _onExit = (_, _) => EndQuietly(Environment.ExitCode == 0 ? null : new InvalidOperationException($"The process exited with code {Environment.ExitCode} before the run was finished."));
+            AppDomain.CurrentDomain.UnhandledException += _onUnhandled;
+            AppDomain.CurrentDomain.ProcessExit += _onExit;
+        }
     }
 
     /// <summary>The active run of this process, or null.</summary>
@@ -52,21 +79,32 @@ public sealed class Run : IDisposable
     }
 
     /// <summary>Whether the run has finished or failed.</summary>
-    public bool IsEnded => Manifest.Status != RunStatus.Running;
+    public bool IsEnded => _ended;
+
+    /// <summary>Scalars lost so far because the buffer was full (see <see cref="EventPipelineOptions.FullPolicy"/>).</summary>
+    public long DroppedEvents => _writer.Dropped;
 
     /// <summary>
-    /// Starts a run: creates its owner-only folder, records the build stamp and environment in the
-    /// manifest, logs a start event, and makes it <see cref="Current"/>.
+    /// Starts a run: creates its owner-only folder, takes the run's writer lock, records the build
+    /// stamp and environment in the manifest, starts the writer, logs a start event, and makes the
+    /// run <see cref="Current"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     /// <exception cref="InvalidOperationException">Another run is active in this process.</exception>
     public static Run Start(RunOptions? options = null)
     {
         options ??= new RunOptions();
+        options.Validate();
+        if (Current is { } active)
+        {
+            throw new InvalidOperationException($"Run {active.Id} is still active in this process; dispose it before starting another.");
+        }
+
         var program = options.ProgramAssembly ?? Assembly.GetEntryAssembly();
         var home = ReproHome.Resolve(options.Home);
         var id = Ulid.NewUlid();
         var directory = ReproHome.RunDirectory(home, id.ToString());
-
+        var source = SourceInfo.Capture(options.Rank, options.WorldSize);
         var manifest = new RunManifest
         {
             RunId = id.ToString(),
@@ -74,33 +112,84 @@ public sealed class Run : IDisposable
             Status = RunStatus.Running,
             StartedAt = DateTimeOffset.UtcNow,
             Build = BuildStamp.Read(program),
-            Environment = RunEnvironment.Capture(),
+            Environment = RunEnvironment.Capture() with
+            {
+                ContainerId = source.ContainerId.Length == 0 ? null : source.ContainerId,
+                Rank = source.Rank,
+                WorldSize = source.WorldSize,
+            },
         };
 
-        if (Interlocked.CompareExchange(ref s_current, null, null) is { } active)
+        ReproHome.CreateOwnerOnlyDirectory(directory);
+        // The lock is taken before the manifest says "running", so no reader ever sees a running
+        // run without a live writer and mistakes it for a crashed one.
+        var runLock = RunLock.Acquire(directory, manifest.RunId);
+        Run run;
+        try
         {
-            throw new InvalidOperationException($"Run {active.Id} is still active in this process; dispose it before starting another.");
+            RunManifestJson.Write(ReproHome.ManifestPath(directory), manifest);
+            run = new Run(id, directory, manifest, runLock, source, options);
+        }
+        catch
+        {
+            runLock.Dispose();
+            throw;
         }
 
-        ReproHome.CreateOwnerOnlyDirectory(directory);
-        RunManifestJson.Write(ReproHome.ManifestPath(directory), manifest);
-        var run = new Run(id, directory, manifest);
         if (Interlocked.CompareExchange(ref s_current, run, null) is not null)
         {
-            run._log.Dispose();
+            run.End(RunStatus.Failed, new InvalidOperationException("Another run became active while this one was starting."));
             throw new InvalidOperationException("Another run became active while this one was starting.");
         }
 
-        run._log.AppendLifecycle(Lifecycle.Types.Kind.Started, string.Empty);
+        run.Enqueue("started", 0, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.Started });
         return run;
     }
 
-    /// <summary>Records a scalar value of <paramref name="metric"/> at <paramref name="step"/>.</summary>
+    /// <summary>
+    /// Records a value of <paramref name="metric"/> at <paramref name="step"/>. Never blocks on I/O and
+    /// never allocates; under <see cref="BufferFullPolicy.Block"/> it waits only while the buffer is full.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has ended.</exception>
     public void LogScalar(MetricDeclaration metric, long step, double value)
     {
         ArgumentNullException.ThrowIfNull(metric);
-        ThrowIfEnded();
-        _log.AppendScalar(metric.Name, step, value);
+        var binding = metric.Binding;
+        var id = binding is not null && ReferenceEquals(binding.Run, this) ? binding.Id : Bind(metric);
+        if (_ended)
+        {
+            ThrowEnded();
+        }
+
+        var entry = new ScalarEntry { Timestamp = Stopwatch.GetTimestamp(), Step = step, Value = value, MetricId = id };
+        _writer.EnqueueScalar(in entry);
+    }
+
+    /// <summary>Records a line of text (a note, a warning) at <paramref name="step"/>.</summary>
+    public void LogText(string message, Text.Types.Level level = Text.Types.Level.Information, long step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Length > MaxTextLength)
+        {
+            throw new ArgumentException($"A text event holds at most {MaxTextLength} characters; this one has {message.Length}.", nameof(message));
+        }
+
+        Enqueue("text", step, e => e.Text = new Text { Level = level, Message = message });
+    }
+
+    /// <summary>Records that a checkpoint was saved to <paramref name="path"/> at <paramref name="step"/>.</summary>
+    public void RecordCheckpoint(string path, long step)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Enqueue("checkpoint_saved", step, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.CheckpointSaved, Message = path });
+    }
+
+    /// <summary>Records that <paramref name="what"/> is being retried, attempt <paramref name="attempt"/> (1-based).</summary>
+    public void RecordRetry(string what, int attempt, long step = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(what);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(attempt);
+        Enqueue("retry", step, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.Retry, Message = what, Attempt = attempt });
     }
 
     /// <summary>Records in the manifest that generator <paramref name="generator"/> was seeded with <paramref name="seed"/>.</summary>
@@ -109,63 +198,120 @@ public sealed class Run : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(generator);
         lock (_gate)
         {
-            ThrowIfEnded();
+            if (_ended)
+            {
+                ThrowEnded();
+            }
+
             _seeds[generator] = seed;
             _manifest = _manifest with { Seeds = new SortedDictionary<string, long>(_seeds, StringComparer.Ordinal) };
             RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
         }
     }
 
-    /// <summary>Hands every event logged so far to the operating system (survives a process crash).</summary>
-    public void Flush() => _log.Flush();
+    /// <summary>Returns once every event logged before the call is in the operating system (it survives a crash of this process).</summary>
+    public void Flush() => _writer.Flush();
 
-    /// <summary>Writes every event logged so far to stable storage (survives a power loss).</summary>
-    public void FlushDurable() => _log.FlushDurable();
+    /// <summary>Returns once every event logged before the call is on stable storage (it survives a power loss).</summary>
+    public void FlushDurable() => _writer.FlushDurable();
 
     /// <summary>Ends the run normally.</summary>
     public void Finish() => End(RunStatus.Finished, null);
 
-    /// <summary>Ends the run as failed by <paramref name="exception"/>.</summary>
+    /// <summary>Ends the run as failed by <paramref name="exception"/>, recording its type, message and stack.</summary>
     public void Fail(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        End(RunStatus.Failed, $"{exception.GetType().FullName}: {exception.Message}");
+        End(RunStatus.Failed, exception);
     }
 
     /// <summary>Finishes the run if it has not ended yet.</summary>
     public void Dispose()
     {
-        if (!IsEnded)
+        if (!_ended)
         {
-            Finish();
+            EndQuietly(null);
         }
     }
 
-    private void End(RunStatus status, string? failure)
+    private int Bind(MetricDeclaration metric)
+    {
+        var id = _metrics.Register(metric);
+        metric.Binding = new MetricBinding(this, id);
+        return id;
+    }
+
+    private void Enqueue(string name, long step, Action<Event> setValue)
+    {
+        if (_ended)
+        {
+            ThrowEnded();
+        }
+
+        var evt = new Event { Name = name, Step = step, TimestampUnixNanos = _clock.UnixNanosNow() };
+        setValue(evt);
+        _writer.EnqueueEvent(evt);
+    }
+
+    private void EndQuietly(Exception? failure)
+    {
+        try
+        {
+            End(failure is null ? RunStatus.Finished : RunStatus.Failed, failure);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already ended by another path (the program, an exit hook): nothing left to do.
+        }
+    }
+
+    private void End(RunStatus status, Exception? failure)
     {
         lock (_gate)
         {
-            ThrowIfEnded();
-            _log.AppendLifecycle(status == RunStatus.Failed ? Lifecycle.Types.Kind.Failed : Lifecycle.Types.Kind.Finished, failure ?? string.Empty);
-            _log.Dispose();
-            _manifest = _manifest with
+            if (_ended)
             {
-                Status = status,
-                EndedAt = DateTimeOffset.UtcNow,
-                LastSequence = _log.LastSequence,
-                Failure = failure,
-            };
-            RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
-        }
+                ThrowEnded();
+            }
 
-        Interlocked.CompareExchange(ref s_current, null, this);
+            var message = failure is null ? null : $"{failure.GetType().FullName}: {failure.Message}";
+            Enqueue(
+                status == RunStatus.Failed ? "failed" : "finished",
+                0,
+                e => e.Lifecycle = new Lifecycle
+                {
+                    Kind = status == RunStatus.Failed ? Lifecycle.Types.Kind.Failed : Lifecycle.Types.Kind.Finished,
+                    Message = message ?? string.Empty,
+                    StackTrace = failure?.StackTrace ?? string.Empty,
+                });
+            _ended = true;
+            try
+            {
+                _writer.Dispose();
+            }
+            finally
+            {
+                _manifest = _manifest with
+                {
+                    Status = status,
+                    EndedAt = DateTimeOffset.UtcNow,
+                    LastSequence = _writer.LastSequence,
+                    DroppedEvents = (ulong)_writer.Dropped,
+                    Failure = message,
+                };
+                RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
+                _lock.Dispose();
+                if (_onUnhandled is not null)
+                {
+                    AppDomain.CurrentDomain.UnhandledException -= _onUnhandled;
+                    AppDomain.CurrentDomain.ProcessExit -= _onExit;
+                }
+
+                Interlocked.CompareExchange(ref s_current, null, this);
+            }
+        }
     }
 
-    private void ThrowIfEnded()
-    {
-        if (_manifest.Status != RunStatus.Running)
-        {
-            throw new InvalidOperationException($"Run {Id} has ended ({_manifest.Status}); nothing more can be recorded.");
-        }
-    }
+    private void ThrowEnded() =>
+        throw new InvalidOperationException($"Run {Id} has ended ({Manifest.Status}); nothing more can be recorded.");
 }

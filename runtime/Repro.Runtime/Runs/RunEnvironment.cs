@@ -10,6 +10,15 @@ namespace Repro.Runs;
 /// <param name="ProcessorCount">Logical processors visible to the process.</param>
 public sealed record RunEnvironment(string Host, int ProcessId, string OperatingSystem, string Framework, int ProcessorCount)
 {
+    /// <summary>Container id when the process runs in one, else null.</summary>
+    public string? ContainerId { get; init; }
+
+    /// <summary>Rank of this process in distributed training (0 otherwise).</summary>
+    public int Rank { get; init; }
+
+    /// <summary>Number of processes in distributed training (1 otherwise).</summary>
+    public int WorldSize { get; init; } = 1;
+
     /// <summary>Captures the environment of the current process.</summary>
     public static RunEnvironment Capture() => new(
         Environment.MachineName,

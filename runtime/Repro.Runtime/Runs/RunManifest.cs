@@ -42,4 +42,10 @@ public sealed record RunManifest
 
     /// <summary>For a failed run, the exception type and message.</summary>
     public string? Failure { get; init; }
+
+    /// <summary>Events the in-memory buffer dropped under its full policy (0 means none was lost).</summary>
+    public ulong DroppedEvents { get; init; }
+
+    /// <summary>For a crashed run, what recovery found and did.</summary>
+    public RunRecoveryReport? Recovery { get; init; }
 }

@@ -1,10 +1,15 @@
 using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Repro.Pipeline;
 
 namespace Repro;
 
 /// <summary>How to start a <see cref="Run"/>.</summary>
 public sealed class RunOptions
 {
+    /// <summary>Longest run name accepted.</summary>
+    public const int MaxNameLength = 200;
+
     /// <summary>A name for people; defaults to the program assembly's name.</summary>
     public string? Name { get; init; }
 
@@ -13,4 +18,38 @@ public sealed class RunOptions
 
     /// <summary>The assembly whose build stamp the run records; defaults to the entry assembly.</summary>
     public Assembly? ProgramAssembly { get; init; }
+
+    /// <summary>Buffering, batching and commit settings.</summary>
+    public EventPipelineOptions Pipeline { get; init; } = new();
+
+    /// <summary>Where Repro's own diagnostics (recovery, drops, writer failures) go; none by default.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>This process's rank in distributed training; by default read from RANK, OMPI_COMM_WORLD_RANK, PMI_RANK or SLURM_PROCID, else 0.</summary>
+    public int? Rank { get; init; }
+
+    /// <summary>The number of processes in distributed training; by default read like <see cref="Rank"/>, else 1.</summary>
+    public int? WorldSize { get; init; }
+
+    /// <summary>
+    /// Whether the run ends itself on an unhandled exception (failed) or at process exit (finished
+    /// for exit code 0, failed otherwise) when the program did not end it. Default true.
+    /// </summary>
+    public bool HookProcessEvents { get; init; } = true;
+
+    internal void Validate()
+    {
+        if (Name is { Length: > MaxNameLength })
+        {
+            throw new ArgumentException($"A run name has at most {MaxNameLength} characters; this one has {Name.Length}.", nameof(Name));
+        }
+
+        if (Name is not null && Name.Any(char.IsControl))
+        {
+            throw new ArgumentException("A run name cannot contain control characters.", nameof(Name));
+        }
+
+        ArgumentNullException.ThrowIfNull(Pipeline, nameof(Pipeline));
+        Pipeline.Validate();
+    }
 }

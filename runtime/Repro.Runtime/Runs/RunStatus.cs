@@ -5,7 +5,7 @@ namespace Repro.Runs;
 /// <summary>Where a run is in its life.</summary>
 public enum RunStatus
 {
-    /// <summary>Started and not yet ended (or ended by a crash not yet detected).</summary>
+    /// <summary>Started, and its writer is still alive.</summary>
     [JsonStringEnumMemberName("running")]
     Running,
 
@@ -16,4 +16,8 @@ public enum RunStatus
     /// <summary>Ended by an exception.</summary>
     [JsonStringEnumMemberName("failed")]
     Failed,
+
+    /// <summary>The process died without ending the run (killed, crashed, lost power); found when the run was next opened.</summary>
+    [JsonStringEnumMemberName("crashed")]
+    Crashed,
 }

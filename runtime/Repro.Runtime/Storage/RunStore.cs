@@ -1,18 +1,27 @@
-using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Repro.Events;
 using Repro.Runs;
 using Repro.Wal;
 
 namespace Repro.Storage;
 
-/// <summary>Reads the runs kept under one Repro home: their manifests and their events.</summary>
+/// <summary>
+/// Reads the runs kept under one Repro home: their manifests and their events. A run whose manifest
+/// says "running" but whose writer is gone is recovered when it is read (see <see cref="RunStatus.Crashed"/>).
+/// </summary>
 public sealed class RunStore
 {
+    private readonly ILogger _logger;
+
     /// <summary>Opens the store at <paramref name="home"/> (see <see cref="ReproHome.Resolve"/>).</summary>
-    public RunStore(string home)
+    /// <param name="home">The Repro home.</param>
+    /// <param name="logger">Where recovery reports go; none by default.</param>
+    public RunStore(string home, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(home);
         Home = Path.GetFullPath(home);
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The absolute path of the Repro home.</summary>
@@ -38,7 +47,7 @@ public sealed class RunStore
         {
             try
             {
-                runs.Add(RunManifestJson.Read(ReproHome.ManifestPath(folder)));
+                runs.Add(RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder))));
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -53,46 +62,40 @@ public sealed class RunStore
     /// <exception cref="ArgumentException"><paramref name="runId"/> is not a ULID.</exception>
     /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
     /// <exception cref="InvalidDataException">The manifest is unreadable.</exception>
-    public RunManifest GetRun(string runId) => RunManifestJson.Read(ReproHome.ManifestPath(RunDirectoryOf(runId)));
+    public RunManifest GetRun(string runId)
+    {
+        var folder = RunDirectoryOf(runId);
+        return RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
+    }
 
-    /// <summary>Streams the events of run <paramref name="runId"/> in log order, stopping at the first damaged record.</summary>
+    /// <summary>Streams the events of run <paramref name="runId"/> in log order; damaged records are reported and skipped.</summary>
     /// <param name="runId">The run id.</param>
-    /// <param name="onCorruption">Called for a damaged record, with its file and offset.</param>
+    /// <param name="onCorruption">Called for each damaged stretch, with its file and offset.</param>
     /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
     public IEnumerable<Event> ReadEvents(string runId, Action<WalCorruption>? onCorruption = null)
     {
-        var walDirectory = ReproHome.WalDirectory(RunDirectoryOf(runId));
-        return ReadEventsIterator(walDirectory, onCorruption);
+        var folder = RunDirectoryOf(runId);
+        RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
+        return WalEventReader.Read(ReproHome.WalDirectory(folder), onCorruption);
     }
 
-    private static IEnumerable<Event> ReadEventsIterator(string walDirectory, Action<WalCorruption>? onCorruption)
+    /// <summary>A running manifest whose writer lock is free belongs to a dead process: recover it.</summary>
+    private RunManifest RecoverIfCrashed(string folder, RunManifest manifest)
     {
-        foreach (var segment in WalReader.ListSegments(walDirectory))
+        if (manifest.Status != RunStatus.Running)
         {
-            WalCorruption? corruption = null;
-            foreach (var record in WalReader.ReadSegment(segment, c => corruption = c))
-            {
-                Event evt;
-                try
-                {
-                    evt = Event.Parser.ParseFrom(record.Payload.Span);
-                }
-                catch (InvalidProtocolBufferException e)
-                {
-                    // The CRC matched, so the bytes are what was written: a format this reader does not know.
-                    corruption = new WalCorruption(segment, record.Offset, $"undecodable event: {e.Message}");
-                    break;
-                }
-
-                yield return evt;
-            }
-
-            if (corruption is not null)
-            {
-                onCorruption?.Invoke(corruption);
-                yield break;
-            }
+            return manifest;
         }
+
+        using var held = RunLock.TryAcquire(folder);
+        if (held is null)
+        {
+            return manifest; // its writer is alive
+        }
+
+        // Re-read under the lock: another reader may have recovered it meanwhile.
+        var current = RunManifestJson.Read(ReproHome.ManifestPath(folder));
+        return current.Status == RunStatus.Running ? RunRecovery.Recover(folder, current, _logger) : current;
     }
 
     private string RunDirectoryOf(string runId)

@@ -1,9 +1,8 @@
-using System.Buffers.Binary;
-
 namespace Repro.Wal;
 
 /// <summary>
-/// Appends framed records to one WAL segment file.
+/// Appends framed records to one WAL segment file: the simple, synchronous way to write a WAL
+/// (tools and tests). Runs use the background pipeline instead.
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one writer owns a segment. <see cref="Flush"/> hands buffered bytes to the
@@ -13,8 +12,6 @@ namespace Repro.Wal;
 public sealed class WalWriter : IDisposable
 {
     private readonly FileStream _stream;
-    private readonly byte[] _header = new byte[WalFormat.HeaderSize];
-    private readonly byte[] _footer = new byte[WalFormat.FooterSize];
 
     /// <summary>Opens (or creates) <paramref name="segmentPath"/> for appending, readable by the owner only.</summary>
     public WalWriter(string segmentPath)
@@ -52,12 +49,10 @@ public sealed class WalWriter : IDisposable
                 nameof(payload));
         }
 
-        BinaryPrimitives.WriteUInt64LittleEndian(_header, (ulong)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(_header.AsSpan(sizeof(ulong)), Crc32C.ComputeMasked(_header.AsSpan(0, sizeof(ulong))));
-        BinaryPrimitives.WriteUInt32LittleEndian(_footer, Crc32C.ComputeMasked(payload));
-        _stream.Write(_header);
-        _stream.Write(payload);
-        _stream.Write(_footer);
+        var frame = new byte[WalFraming.FrameSize(payload.Length)];
+        payload.CopyTo(frame.AsSpan(WalFormat.HeaderSize));
+        WalFraming.FrameInPlace(frame, payload.Length);
+        _stream.Write(frame);
     }
 
     /// <summary>Hands every appended record to the operating system: it survives a crash of this process.</summary>

@@ -32,7 +32,7 @@ internal static class RunTables
     public static IRenderable Show(RunManifest m)
     {
         var grid = new Table().Border(TableBorder.Rounded).HideHeaders().AddColumn("Field").AddColumn("Value");
-        void Row(string field, string value) => grid.AddRow(new Markup($"[bold]{Markup.Escape(field)}[/]"), new Text(value));
+        void Row(string field, string value) => grid.AddRow(new Markup($"[bold]{Markup.Escape(field)}[/]"), new Spectre.Console.Text(value));
 
         Row("Run id", m.RunId);
         Row("Name", m.Name);
@@ -42,7 +42,14 @@ internal static class RunTables
         Row("Duration", FormatDuration(m));
         Row("Commit", FormatCommit(m, shortForm: false));
         Row("Events", m.LastSequence.ToString(CultureInfo.InvariantCulture));
-        Row("Host", $"{m.Environment.Host} (pid {m.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})");
+        Row("Dropped", m.DroppedEvents == 0 ? "none" : m.DroppedEvents.ToString(CultureInfo.InvariantCulture) + " (buffer full)");
+        Row("Host", $"{m.Environment.Host} (pid {m.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})"
+            + (m.Environment.ContainerId is { } container ? $", container {container[..12]}" : string.Empty));
+        if (m.Environment.WorldSize > 1)
+        {
+            Row("Rank", $"{m.Environment.Rank.ToString(CultureInfo.InvariantCulture)} of {m.Environment.WorldSize.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         Row("OS", m.Environment.OperatingSystem);
         Row(".NET", m.Environment.Framework);
         Row("Processors", m.Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
@@ -52,6 +59,12 @@ internal static class RunTables
         if (m.Failure is not null)
         {
             Row("Failure", m.Failure);
+        }
+
+        if (m.Recovery is { } recovery)
+        {
+            Row("Recovery", $"{FormatTime(recovery.RecoveredAt)}: cut {recovery.TruncatedBytes.ToString(CultureInfo.InvariantCulture)} bytes of torn tail"
+                + (recovery.Problems.Count > 0 ? "; " + string.Join("; ", recovery.Problems) : string.Empty));
         }
 
         return grid;
@@ -64,11 +77,15 @@ internal static class RunTables
             .AddColumn("Type").AddColumn("Name").AddColumn(new TableColumn("Value").RightAligned());
         foreach (var e in events)
         {
-            var (type, value) = e.ValueCase switch
+            var type = EventJsonWriter.TypeName(e.ValueCase);
+            var value = e.ValueCase switch
             {
-                Event.ValueOneofCase.Scalar => ("scalar", e.Scalar.Value.ToString("R", CultureInfo.InvariantCulture)),
-                Event.ValueOneofCase.Lifecycle => ("lifecycle", EventJsonWriter.LifecycleKindName(e.Lifecycle.Kind) + (e.Lifecycle.Message.Length > 0 ? ": " + e.Lifecycle.Message : string.Empty)),
-                _ => ("unknown", string.Empty),
+                Event.ValueOneofCase.Scalar => e.Scalar.Value.ToString("R", CultureInfo.InvariantCulture),
+                Event.ValueOneofCase.Lifecycle => EventJsonWriter.LifecycleKindName(e.Lifecycle.Kind) + (e.Lifecycle.Message.Length > 0 ? ": " + e.Lifecycle.Message : string.Empty),
+                Event.ValueOneofCase.MetricDeclared => "id " + e.MetricDeclared.MetricId.ToString(CultureInfo.InvariantCulture) + (e.MetricDeclared.Unit.Length > 0 ? ", unit " + e.MetricDeclared.Unit : string.Empty),
+                Event.ValueOneofCase.Dropped => e.Dropped.Total.ToString(CultureInfo.InvariantCulture) + " dropped (" + e.Dropped.Policy + ")",
+                Event.ValueOneofCase.Text => e.Text.Message,
+                _ => string.Empty,
             };
             table.AddRow(
                 e.Sequence.ToString(CultureInfo.InvariantCulture),
@@ -86,6 +103,7 @@ internal static class RunTables
     {
         RunStatus.Finished => "[green]finished[/]",
         RunStatus.Failed => "[red]failed[/]",
+        RunStatus.Crashed => "[red]crashed[/]",
         _ => "[yellow]running[/]",
     };
 

@@ -53,9 +53,11 @@ public class RunTests
 
         var events = new RunStore(home.Path).ReadEvents(runId).ToList();
 
-        Assert.Equal(102, events.Count);
-        Assert.Equal(Enumerable.Range(1, 102).Select(i => (ulong)i), events.Select(e => e.Sequence));
+        // started, the metric's declaration, 100 scalars, finished
+        Assert.Equal(103, events.Count);
+        Assert.Equal(Enumerable.Range(1, 103).Select(i => (ulong)i), events.Select(e => e.Sequence));
         Assert.Equal(Lifecycle.Types.Kind.Started, events[0].Lifecycle.Kind);
+        Assert.Equal(("loss", 0u), (events[1].Name, events[1].MetricDeclared.MetricId));
         Assert.Equal(Lifecycle.Types.Kind.Finished, events[^1].Lifecycle.Kind);
         var scalars = events.Where(e => e.ValueCase == Event.ValueOneofCase.Scalar).ToList();
         Assert.All(scalars, e => Assert.Equal("loss", e.Name));
@@ -97,7 +99,7 @@ public class RunTests
         Assert.Null(Run.Current);
         var manifest = new RunStore(home.Path).GetRun(run.Id.ToString());
         Assert.Equal(RunStatus.Finished, manifest.Status);
-        Assert.Equal(3ul, manifest.LastSequence);
+        Assert.Equal(4ul, manifest.LastSequence); // started, declared, scalar, finished
         Assert.NotNull(manifest.EndedAt);
         Assert.True(manifest.EndedAt >= manifest.StartedAt);
         Assert.Throws<InvalidOperationException>(() => run.LogScalar(s_loss, 1, 2));

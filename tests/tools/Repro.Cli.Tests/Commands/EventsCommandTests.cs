@@ -16,11 +16,12 @@ public class EventsCommandTests
         Assert.Equal(0, code);
         Assert.Empty(error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(6, lines.Length);
+        Assert.Equal(7, lines.Length);
         var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal([1, 2, 3, 4, 5, 6], events.Select(e => e.GetProperty("sequence").GetInt32()));
-        Assert.Equal(["lifecycle", "scalar", "scalar", "scalar", "scalar", "lifecycle"], events.Select(e => e.GetProperty("type").GetString()));
-        Assert.Equal([1.0, 0.5, 1.0 / 3, 0.25], events.Skip(1).Take(4).Select(e => e.GetProperty("value").GetDouble()));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], events.Select(e => e.GetProperty("sequence").GetInt32()));
+        Assert.Equal(["lifecycle", "metric_declared", "scalar", "scalar", "scalar", "scalar", "lifecycle"], events.Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal([1.0, 0.5, 1.0 / 3, 0.25], events.Skip(2).Take(4).Select(e => e.GetProperty("value").GetDouble()));
+        Assert.All(events, e => Assert.Equal(Environment.ProcessId, e.GetProperty("source").GetProperty("pid").GetInt32()));
         Assert.All(events, e => Assert.Equal(id, e.GetProperty("runId").GetString()));
         Assert.All(events, e => Assert.EndsWith("+00:00", e.GetProperty("timestamp").GetString(), StringComparison.Ordinal));
     }
@@ -51,7 +52,7 @@ public class EventsCommandTests
         var (code, output, error) = cli.Invoke("events", id, "--jsonl");
 
         Assert.Equal(1, code);
-        Assert.Equal(5, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(6, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("00000001.log at offset", error, StringComparison.Ordinal);
     }
 }

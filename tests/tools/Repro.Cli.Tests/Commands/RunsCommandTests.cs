@@ -35,7 +35,7 @@ public class RunsCommandTests
         var run = Assert.Single(json.RootElement.EnumerateArray());
         Assert.Equal(id, run.GetProperty("runId").GetString());
         Assert.Equal("finished", run.GetProperty("status").GetString());
-        Assert.Equal(5, run.GetProperty("lastSequence").GetInt32());
+        Assert.Equal(6, run.GetProperty("lastSequence").GetInt32()); // started, declared, 3 scalars, finished
     }
 
     [Fact]

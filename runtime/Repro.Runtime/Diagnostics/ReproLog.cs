@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Repro.Diagnostics;
+
+/// <summary>Repro's own diagnostics, with stable event ids so applications can filter and alert on them.</summary>
+internal static partial class ReproLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Repro's event writer failed; events logged from now on are dropped and counted.")]
+    public static partial void WriterFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Repro dropped {Dropped} events in total: the buffer was full ({Policy}).")]
+    public static partial void EventsDropped(ILogger logger, long dropped, Pipeline.BufferFullPolicy policy);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Recovering run {RunId}: {Problem}")]
+    public static partial void DamagedLog(ILogger logger, string runId, Wal.WalCorruption problem);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Run {RunId} crashed: recovered {LastSequence} events up to {LastTime:O}; cut {Truncated} bytes of torn tail.")]
+    public static partial void RunRecovered(ILogger logger, string runId, ulong lastSequence, DateTimeOffset lastTime, long truncated);
+}

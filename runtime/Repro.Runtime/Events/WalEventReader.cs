@@ -1,0 +1,156 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Google.Protobuf.Collections;
+using Repro.Wal;
+
+namespace Repro.Events;
+
+/// <summary>
+/// Reads a run's WAL back as events: scalar batches are expanded into one <see cref="Event"/> per
+/// scalar (id, sequence, step, time and name restored), and every event gets the run id and source
+/// of its segment's header.
+/// </summary>
+public static class WalEventReader
+{
+    /// <summary>Streams the events of the WAL in <paramref name="walDirectory"/>, in log order.</summary>
+    /// <param name="walDirectory">The run's <c>wal</c> folder.</param>
+    /// <param name="onCorruption">Called for each damaged stretch; its records are skipped, never returned.</param>
+    public static IEnumerable<Event> Read(string walDirectory, Action<WalCorruption>? onCorruption = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(walDirectory);
+        return ReadIterator(walDirectory, onCorruption);
+    }
+
+    /// <summary>The event id of the <paramref name="index"/>-th scalar of a batch: the first id plus the index, as a 128-bit integer.</summary>
+    public static ByteString OffsetEventId(ByteString first, ulong index)
+    {
+        if (first.Length != 16)
+        {
+            throw new InvalidDataException("A scalar batch's first event id must be 16 bytes.");
+        }
+
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, BinaryPrimitives.ReadUInt128BigEndian(first.Span) + index);
+        return UnsafeByteOperations.UnsafeWrap(bytes);
+    }
+
+    private static IEnumerable<Event> ReadIterator(string walDirectory, Action<WalCorruption>? onCorruption)
+    {
+        var metrics = new Dictionary<uint, Event>();
+        foreach (var segment in WalReader.ListSegments(walDirectory))
+        {
+            Source? source = null;
+            var runId = ByteString.Empty;
+            foreach (var raw in WalReader.ReadSegment(segment, onCorruption))
+            {
+                Record record;
+                try
+                {
+                    record = Record.Parser.ParseFrom(raw.Payload.Span);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    // The CRCs matched, so these are the bytes that were written: a format this reader does not know.
+                    onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"undecodable record: {e.Message}", raw.Offset + raw.Payload.Length + WalFormat.HeaderSize + WalFormat.FooterSize));
+                    continue;
+                }
+
+                switch (record.BodyCase)
+                {
+                    case Record.BodyOneofCase.Header:
+                        if (record.Header.SchemaVersion > SchemaVersion._1)
+                        {
+                            onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"schema version {record.Header.SchemaVersion} is newer than this reader understands"));
+                            yield break;
+                        }
+
+                        source = record.Header.Source;
+                        runId = record.Header.RunId;
+                        break;
+                    case Record.BodyOneofCase.Event:
+                        var evt = record.Event;
+                        evt.Source ??= source;
+                        if (evt.RunId.IsEmpty)
+                        {
+                            evt.RunId = runId;
+                        }
+
+                        if (evt.ValueCase == Event.ValueOneofCase.MetricDeclared)
+                        {
+                            metrics[evt.MetricDeclared.MetricId] = evt;
+                        }
+
+                        yield return evt;
+                        break;
+                    case Record.BodyOneofCase.Scalars:
+                        var batch = record.Scalars;
+                        var problem = Validate(batch, metrics);
+                        if (problem is not null)
+                        {
+                            onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, problem, raw.Offset + raw.Payload.Length + WalFormat.HeaderSize + WalFormat.FooterSize));
+                            continue;
+                        }
+
+                        foreach (var scalar in Expand(batch, metrics, runId, source))
+                        {
+                            yield return scalar;
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+
+    private static string? Validate(ScalarBatch batch, Dictionary<uint, Event> metrics)
+    {
+        var count = batch.Values.Count;
+        if (batch.MetricIds.Count != count || batch.StepDeltas.Count != count || batch.TimestampDeltasNanos.Count != count || batch.FirstEventId.Length != 16)
+        {
+            return "malformed scalar batch: columns of different lengths or a bad first event id";
+        }
+
+        foreach (var id in batch.MetricIds)
+        {
+            if (!metrics.ContainsKey(id))
+            {
+                return $"scalar batch refers to metric id {id}, which was never declared";
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<Event> Expand(ScalarBatch batch, Dictionary<uint, Event> metrics, ByteString runId, Source? source)
+    {
+        long step = 0;
+        var time = batch.FirstTimestampUnixNanos;
+        for (var i = 0; i < batch.Values.Count; i++)
+        {
+            step += batch.StepDeltas[i];
+            time += batch.TimestampDeltasNanos[i];
+            var declaration = metrics[batch.MetricIds[i]];
+            var evt = new Event
+            {
+                EventId = OffsetEventId(batch.FirstEventId, (ulong)i),
+                RunId = runId,
+                Sequence = batch.FirstSequence + (ulong)i,
+                TimestampUnixNanos = time,
+                Step = step,
+                Name = declaration.Name,
+                Source = source,
+                Scalar = new Scalar { Value = batch.Values[i] },
+            };
+            CopyTags(declaration.Tags, evt.Tags);
+            yield return evt;
+        }
+    }
+
+    private static void CopyTags(MapField<string, string> from, MapField<string, string> to)
+    {
+        foreach (var (key, value) in from)
+        {
+            to.Add(key, value);
+        }
+    }
+}
