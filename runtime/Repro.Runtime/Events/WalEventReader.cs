@@ -14,11 +14,16 @@ public static class WalEventReader
 {
     /// <summary>Streams the events of the WAL in <paramref name="walDirectory"/>, in log order.</summary>
     /// <param name="walDirectory">The run's <c>wal</c> folder.</param>
-    /// <param name="onCorruption">Called for each damaged stretch; its records are skipped, never returned.</param>
-    public static IEnumerable<Event> Read(string walDirectory, Action<WalCorruption>? onCorruption = null)
+    /// <param name="onCorruption">
+    /// Called for each damaged stretch (its records are skipped, never returned) and for each gap in
+    /// the sequence numbers, which reveals records lost without damage to their neighbours, such as
+    /// a segment cut exactly between two records.
+    /// </param>
+    /// <param name="expectedLastSequence">For an ended run, its manifest's last sequence number: a log that stops short is reported.</param>
+    public static IEnumerable<Event> Read(string walDirectory, Action<WalCorruption>? onCorruption = null, ulong? expectedLastSequence = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(walDirectory);
-        return ReadIterator(walDirectory, onCorruption);
+        return ReadIterator(walDirectory, onCorruption, expectedLastSequence);
     }
 
     /// <summary>The event id of the <paramref name="index"/>-th scalar of a batch: the first id plus the index, as a 128-bit integer.</summary>
@@ -34,13 +39,18 @@ public static class WalEventReader
         return UnsafeByteOperations.UnsafeWrap(bytes);
     }
 
-    private static IEnumerable<Event> ReadIterator(string walDirectory, Action<WalCorruption>? onCorruption)
+    private static IEnumerable<Event> ReadIterator(string walDirectory, Action<WalCorruption>? onCorruption, ulong? expectedLastSequence)
     {
+        ulong next = 1;
+        var lastSegment = string.Empty;
         var metrics = new Dictionary<uint, Event>();
+        // A run has one writer, so every segment header carries the same run id and source; a
+        // damaged header therefore costs nothing when an earlier segment's header was intact.
+        Source? source = null;
+        var runId = ByteString.Empty;
         foreach (var segment in WalReader.ListSegments(walDirectory))
         {
-            Source? source = null;
-            var runId = ByteString.Empty;
+            lastSegment = segment;
             foreach (var raw in WalReader.ReadSegment(segment, onCorruption))
             {
                 Record record;
@@ -80,6 +90,7 @@ public static class WalEventReader
                             metrics[evt.MetricDeclared.MetricId] = evt;
                         }
 
+                        ReportGap(ref next, evt.Sequence, 1, segment, raw.Offset, onCorruption);
                         yield return evt;
                         break;
                     case Record.BodyOneofCase.Scalars:
@@ -91,6 +102,7 @@ public static class WalEventReader
                             continue;
                         }
 
+                        ReportGap(ref next, batch.FirstSequence, (ulong)batch.Values.Count, segment, raw.Offset, onCorruption);
                         foreach (var scalar in Expand(batch, metrics, runId, source))
                         {
                             yield return scalar;
@@ -100,6 +112,23 @@ public static class WalEventReader
                 }
             }
         }
+
+        if (expectedLastSequence is { } last && next <= last)
+        {
+            var length = lastSegment.Length > 0 && File.Exists(lastSegment) ? new FileInfo(lastSegment).Length : 0;
+            onCorruption?.Invoke(new WalCorruption(lastSegment, length, $"the log ends at event {next - 1} but the run recorded {last} events"));
+        }
+    }
+
+    private static void ReportGap(ref ulong next, ulong first, ulong count, string segment, long offset, Action<WalCorruption>? onCorruption)
+    {
+        if (first != next)
+        {
+            var what = first > next ? $"events {next} to {first - 1} are missing" : $"sequence goes back from {next - 1} to {first}";
+            onCorruption?.Invoke(new WalCorruption(segment, offset, what, offset));
+        }
+
+        next = first + count;
     }
 
     private static string? Validate(ScalarBatch batch, Dictionary<uint, Event> metrics)

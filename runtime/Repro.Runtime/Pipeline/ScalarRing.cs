@@ -106,7 +106,7 @@ internal sealed class ScalarRing
     /// <param name="entry">The entry.</param>
     /// <param name="policy">What to do when full.</param>
     /// <param name="giveUp">For <see cref="BufferFullPolicy.Block"/>: stop waiting (the consumer is gone) and drop.</param>
-    public bool Enqueue(in ScalarEntry entry, BufferFullPolicy policy, ref readonly bool giveUp)
+    public bool Enqueue(in ScalarEntry entry, BufferFullPolicy policy, in bool giveUp)
     {
         if (TryEnqueue(entry))
         {

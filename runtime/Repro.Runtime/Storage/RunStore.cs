@@ -75,8 +75,9 @@ public sealed class RunStore
     public IEnumerable<Event> ReadEvents(string runId, Action<WalCorruption>? onCorruption = null)
     {
         var folder = RunDirectoryOf(runId);
-        RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
-        return WalEventReader.Read(ReproHome.WalDirectory(folder), onCorruption);
+        var manifest = RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
+        var expectedLast = manifest.Status == RunStatus.Running ? (ulong?)null : manifest.LastSequence;
+        return WalEventReader.Read(ReproHome.WalDirectory(folder), onCorruption, expectedLast);
     }
 
     /// <summary>A running manifest whose writer lock is free belongs to a dead process: recover it.</summary>

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Repro;
+using Repro.Storage;
+
+// Modes:
+//   log <home> <flushEvery>   log scalars (step = value = i) as fast as possible; after every
+//                             <flushEvery> scalars call Flush() and print "ACK <last step>". Runs until killed.
+//   finish <home> <count>     log <count> scalars from two threads, then finish normally.
+//   status <home> <run-id>    print the status another process sees for a run.
+var mode = args[0];
+var home = args[1];
+var metric = new MetricDeclaration("value");
+switch (mode)
+{
+    case "log":
+    {
+        var flushEvery = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var run = Run.Start(new RunOptions { Home = home, Name = "crash-child" });
+        Console.WriteLine($"RUN {run.Id}");
+        for (long i = 0; ; i++)
+        {
+            run.LogScalar(metric, i, i);
+            if ((i + 1) % flushEvery == 0)
+            {
+                run.Flush();
+                Console.WriteLine($"ACK {i}");
+            }
+        }
+    }
+
+    case "finish":
+    {
+        var count = int.Parse(args[2], CultureInfo.InvariantCulture);
+        using var run = Run.Start(new RunOptions { Home = home, Name = "concurrent-child" });
+        var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        {
+            for (var i = t; i < count; i += 2)
+            {
+                run.LogScalar(metric, i, i);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Console.WriteLine($"RUN {run.Id}");
+        return 0;
+    }
+
+    case "status":
+        Console.WriteLine(new RunStore(home).GetRun(args[2]).Status.ToString());
+        return 0;
+
+    default:
+        Console.Error.WriteLine($"unknown mode {mode}");
+        return 2;
+}
