@@ -24,6 +24,9 @@ public sealed class EventPipelineOptions
     /// <summary>Group commit: written events are fsynced once this many bytes await it. Default 16 MiB.</summary>
     public long FsyncBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>How precisely scalars are timestamped. Default <see cref="TimestampPrecision.Coarse"/>.</summary>
+    public TimestampPrecision Timestamps { get; init; } = TimestampPrecision.Coarse;
+
     /// <summary>How long the writer sleeps when it finds nothing to write. Default 1 ms.</summary>
     public TimeSpan IdleWait { get; init; } = TimeSpan.FromMilliseconds(1);
 
@@ -38,6 +41,11 @@ public sealed class EventPipelineOptions
         if (!Enum.IsDefined(FullPolicy))
         {
             throw new ArgumentOutOfRangeException(nameof(FullPolicy), FullPolicy, "Unknown buffer-full policy.");
+        }
+
+        if (!Enum.IsDefined(Timestamps))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Timestamps), Timestamps, "Unknown timestamp precision.");
         }
 
         if (MaxBatchSize < 1 || MaxBatchSize > 1 << 20)

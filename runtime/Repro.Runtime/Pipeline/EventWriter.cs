@@ -32,7 +32,7 @@ internal sealed class EventWriter : IDisposable
     private readonly object _progressGate = new(); // Monitor: Flush callers wait on it
     private readonly ScalarEntry[] _batch;
     private readonly Record _record = new();
-    private readonly ScalarBatch _scalars = new();
+    private readonly ScalarBatchEncoder _encoder = new();
     private bool[] _declared = new bool[16];
     private byte[] _buffer = new byte[256 * 1024];
     private int _length;
@@ -172,6 +172,7 @@ internal sealed class EventWriter : IDisposable
                 PublishProgress();
                 _wake.Wait(_options.IdleWait);
                 _wake.Reset();
+                _clock.Refresh();
             }
 
             WriteOnePass(final: true);
@@ -202,6 +203,7 @@ internal sealed class EventWriter : IDisposable
     /// <summary>One drain-encode-write pass; false when there was nothing to write.</summary>
     private bool WriteOnePass(bool final)
     {
+        _clock.Refresh();
         _length = 0;
         var controlCount = 0;
         var scalarCount = 0;
@@ -224,12 +226,7 @@ internal sealed class EventWriter : IDisposable
                 limit = (int)Math.Min(limit, next.Barrier - consumed);
             }
 
-            var count = 0;
-            while (count < limit && _ring.TryDequeue(out _batch[count]))
-            {
-                count++;
-            }
-
+            var count = _ring.TryDequeueMany(_batch.AsSpan(0, limit));
             if (count == 0)
             {
                 break; // the ring is empty, or the next entry is claimed but not yet published
@@ -325,30 +322,16 @@ internal sealed class EventWriter : IDisposable
             DeclareIfNew(_batch[i].MetricId);
         }
 
-        _scalars.MetricIds.Clear();
-        _scalars.StepDeltas.Clear();
-        _scalars.TimestampDeltasNanos.Clear();
-        _scalars.Values.Clear();
-        _scalars.FirstEventId = NewEventId();
-        _scalars.FirstSequence = _sequence + 1;
-        var previousTime = _clock.ToUnixNanos(_batch[0].Timestamp);
-        _scalars.FirstTimestampUnixNanos = previousTime;
-        long previousStep = 0;
-        for (var i = 0; i < count; i++)
-        {
-            ref readonly var entry = ref _batch[i];
-            var time = _clock.ToUnixNanos(entry.Timestamp);
-            _scalars.MetricIds.Add((uint)entry.MetricId);
-            _scalars.StepDeltas.Add(entry.Step - previousStep);
-            _scalars.TimestampDeltasNanos.Add(time - previousTime);
-            _scalars.Values.Add(entry.Value);
-            previousStep = entry.Step;
-            previousTime = time;
-        }
-
+        var firstEventId = Ulid.NewUlid();
+        Span<byte> idBytes = stackalloc byte[16];
+        firstEventId.TryWriteBytes(idBytes);
+        var maxFrame = WalFraming.FrameSize(ScalarBatchEncoder.MaxEncodedSize(count));
+        EnsureCapacity(maxFrame);
+        var target = _buffer.AsSpan(_length);
+        var size = _encoder.Encode(target[WalFormat.HeaderSize..], _batch.AsSpan(0, count), idBytes, _sequence + 1, _clock);
+        WalFraming.FrameInPlace(target, size);
+        _length += WalFraming.FrameSize(size);
         _sequence += (ulong)count;
-        _record.Scalars = _scalars;
-        AppendRecord();
     }
 
     private void DeclareIfNew(int id)
@@ -383,15 +366,19 @@ internal sealed class EventWriter : IDisposable
     {
         var size = _record.CalculateSize();
         var frame = WalFraming.FrameSize(size);
-        if (_buffer.Length - _length < frame)
-        {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + frame));
-        }
-
+        EnsureCapacity(frame);
         var target = _buffer.AsSpan(_length, frame);
         _record.WriteTo(target.Slice(WalFormat.HeaderSize, size));
         WalFraming.FrameInPlace(target, size);
         _length += frame;
+    }
+
+    private void EnsureCapacity(int bytes)
+    {
+        if (_buffer.Length - _length < bytes)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
+        }
     }
 
     private static ByteString NewEventId() => UnsafeByteOperations.UnsafeWrap(Ulid.NewUlid().ToByteArray());

@@ -11,12 +11,23 @@ internal sealed class RunClock
     private readonly long _anchorTicks;
     private readonly long _anchorUnixNanos;
     private readonly double _nanosPerTick = 1e9 / Stopwatch.Frequency;
+    private long _coarseTicks;
 
     public RunClock()
     {
         _anchorUnixNanos = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         _anchorTicks = Stopwatch.GetTimestamp();
+        _coarseTicks = _anchorTicks;
     }
+
+    /// <summary>
+    /// The clock as last refreshed by the writer thread (every pass, and at least every idle wait):
+    /// one memory read instead of a clock read (~25 ns here) on the hot path.
+    /// </summary>
+    public long CoarseTicks => Volatile.Read(ref _coarseTicks);
+
+    /// <summary>Advances <see cref="CoarseTicks"/> to now.</summary>
+    public void Refresh() => Volatile.Write(ref _coarseTicks, Stopwatch.GetTimestamp());
 
     public long UnixNanosNow() => ToUnixNanos(Stopwatch.GetTimestamp());
 

@@ -102,6 +102,42 @@ internal sealed class ScalarRing
         }
     }
 
+    /// <summary>
+    /// Takes up to <c>destination.Length</c> consecutive published entries with a single CAS (the
+    /// consumer's fast path); returns how many.
+    /// </summary>
+    public int TryDequeueMany(Span<ScalarEntry> destination)
+    {
+        while (true)
+        {
+            var position = Volatile.Read(ref _dequeue.Value);
+            var count = 0;
+            while (count < destination.Length && Volatile.Read(ref _cells[(position + count) & _mask].Sequence) == position + count + 1)
+            {
+                count++;
+            }
+
+            if (count == 0)
+            {
+                return 0;
+            }
+
+            if (Interlocked.CompareExchange(ref _dequeue.Value, position + count, position) != position)
+            {
+                continue; // a producer dropping the oldest took some first; look again
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                ref var cell = ref _cells[(position + i) & _mask];
+                destination[i] = cell.Entry;
+                Volatile.Write(ref cell.Sequence, position + i + _mask + 1);
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>Enqueues under <paramref name="policy"/>; false only when the entry was dropped.</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="policy">What to do when full.</param>

@@ -34,6 +34,7 @@ public sealed class Run : IDisposable
     private readonly SortedDictionary<string, long> _seeds = new(StringComparer.Ordinal);
     private readonly UnhandledExceptionEventHandler? _onUnhandled;
     private readonly EventHandler? _onExit;
+    private readonly bool _preciseTimestamps;
     private RunManifest _manifest;
     private volatile bool _ended;
 
@@ -44,6 +45,7 @@ public sealed class Run : IDisposable
         _manifest = manifest;
         _lock = runLock;
         _clock = new RunClock();
+        _preciseTimestamps = options.Pipeline.Timestamps == TimestampPrecision.Precise;
         _logger = options.LoggerFactory?.CreateLogger<Run>() ?? NullLogger<Run>.Instance;
         var walDirectory = ReproHome.WalDirectory(directory);
         ReproHome.CreateOwnerOnlyDirectory(walDirectory);
@@ -161,7 +163,7 @@ public sealed class Run : IDisposable
             ThrowEnded();
         }
 
-        var entry = new ScalarEntry { Timestamp = Stopwatch.GetTimestamp(), Step = step, Value = value, MetricId = id };
+        var entry = new ScalarEntry { Timestamp = _preciseTimestamps ? Stopwatch.GetTimestamp() : _clock.CoarseTicks, Step = step, Value = value, MetricId = id };
         _writer.EnqueueScalar(in entry);
     }
 
