@@ -21,6 +21,8 @@ public static class ReproCli
         root.Options.Add(home);
         root.Subcommands.Add(RunsCommand.Create(home));
         root.Subcommands.Add(EventsCommand.Create(home));
+        root.Subcommands.Add(ExportCommand.Create(home));
+        root.Subcommands.Add(IndexCommand.Create(home));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

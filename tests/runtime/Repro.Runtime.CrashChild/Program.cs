@@ -7,6 +7,7 @@ using Repro.Storage;
 //                             <flushEvery> scalars call Flush() and print "ACK <last step>". Runs until killed.
 //   finish <home> <count>     log <count> scalars from two threads, then finish normally.
 //   status <home> <run-id>    print the status another process sees for a run.
+//   index <home>              bring the home's SQLite index up to date.
 var mode = args[0];
 var home = args[1];
 var metric = new MetricDeclaration("value");
@@ -44,6 +45,11 @@ switch (mode)
         Console.WriteLine($"RUN {run.Id}");
         return 0;
     }
+
+    case "index":
+        var report = RunIndex.Update(new RunStore(home));
+        Console.WriteLine($"INDEXED {report.Runs} {report.Events}");
+        return report.Problems.Count == 0 ? 0 : 1;
 
     case "status":
         Console.WriteLine(new RunStore(home).GetRun(args[2]).Status.ToString());

@@ -47,7 +47,7 @@ internal sealed class CommandContext
             var context = new CommandContext(new RunStore(ReproHome.Resolve(parse.GetValue(home))), output, error);
             return body(context);
         }
-        catch (Exception e) when (e is RunNotFoundException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is RunNotFoundException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             // ArgumentException appends "(Parameter 'x')", which means nothing to someone at a prompt.
             var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;

@@ -16,10 +16,10 @@ public class KillTests
             using var home = new TemporaryDirectory("repro-kill");
             long acknowledged;
             string runId;
-            using (var child = new CrashChildProcess("log", home.Path, "5000"))
+            using (var child = new CrashChildProcess("log", home.Path, "1000"))
             {
                 runId = child.WaitForRunId();
-                Thread.Sleep(random.Next(10, 200)); // at full speed that is already millions of events
+                Thread.Sleep(random.Next(5, 60)); // at full speed that is already hundreds of thousands of events
                 child.Kill();
                 acknowledged = child.LastAcknowledged();
             }
@@ -42,6 +42,9 @@ public class KillTests
 
             // Recovery happens once: reading again changes nothing.
             Assert.Equal(events.Count, store.ReadEvents(runId).Count());
+
+            // Replaying the recovered WAL into each sink twice stores every event once.
+            Sinks.SinkChecks.ReplayTwiceAndAssertEachEventOnce(store, runId, home.Path, events.Count);
         }
     }
 
@@ -56,12 +59,23 @@ public class KillTests
 
         var store = new RunStore(home.Path);
         Assert.Equal(runIds.Order(StringComparer.Ordinal), store.ListRuns().Select(r => r.RunId).Order(StringComparer.Ordinal));
+        long total = 0;
         foreach (var runId in runIds)
         {
             Assert.Equal(RunStatus.Finished, store.GetRun(runId).Status);
             var steps = store.ReadEvents(runId).Where(e => e.ValueCase == Event.ValueOneofCase.Scalar).Select(e => e.Step).Order().ToList();
             Assert.Equal(Enumerable.Range(0, 100_000).Select(i => (long)i), steps);
+            total += store.ReadEvents(runId).Count();
         }
+
+        // Three processes bring the one index up to date at the same time.
+        var indexers = Enumerable.Range(0, 3).Select(_ => new CrashChildProcess("index", home.Path)).ToList();
+        Assert.All(indexers, c => Assert.Equal(0, c.WaitForExit()));
+        indexers.ForEach(c => c.Dispose());
+        using var index = new Repro.Sinks.SqliteIndexSink(RunIndex.PathOf(home.Path));
+        Assert.Equal("ok", index.QueryScalar("PRAGMA integrity_check;"));
+        Assert.Equal(total, index.QueryScalar("SELECT count(*) FROM events;"));
+        Assert.Equal(3L, index.QueryScalar("SELECT count(*) FROM runs WHERE status = 'finished';"));
     }
 
     [Fact]

@@ -1,0 +1,188 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Repro.Events;
+using Repro.Runs;
+
+namespace Repro.Sinks;
+
+/// <summary>
+/// The SQLite index over every run of a Repro home (<c>index.db</c>): one row per run and per event,
+/// for queries across runs. Rebuildable from the WALs at any time. Events are inserted with their id
+/// as primary key (<c>INSERT OR IGNORE</c>) and the run's cursor is updated in the same transaction,
+/// so a replay stores each event exactly once. Several processes may update it at once.
+/// </summary>
+public sealed class SqliteIndexSink : IEventSink
+{
+    /// <summary>Version of the index's tables; an index of another version is rebuilt, not read.</summary>
+    public const int SchemaVersion = 1;
+
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS runs (
+            run_id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL,
+            started_at TEXT NOT NULL, ended_at TEXT, git_commit TEXT, dirty INTEGER,
+            last_sequence INTEGER NOT NULL, dropped_events INTEGER NOT NULL, manifest_json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS events (
+            event_id BLOB PRIMARY KEY, run_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+            timestamp_unix_nanos INTEGER NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+            value REAL, value_bits INTEGER, json TEXT) WITHOUT ROWID;
+        CREATE UNIQUE INDEX IF NOT EXISTS events_by_sequence ON events (run_id, sequence);
+        CREATE INDEX IF NOT EXISTS events_by_metric ON events (run_id, name, step);
+        CREATE TABLE IF NOT EXISTS sink_cursors (run_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
+        """;
+
+    private readonly SqliteConnection _connection;
+    private readonly ArrayBufferWriter<byte> _json = new();
+
+    /// <summary>Opens (or creates) the index at <paramref name="path"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is an index of another schema version, or not an index.</exception>
+    public SqliteIndexSink(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 60 }.ToString());
+        _connection.Open();
+        Execute("PRAGMA busy_timeout = 60000;");
+        try
+        {
+            Execute(Schema);
+        }
+        catch (SqliteException e)
+        {
+            _connection.Dispose();
+            throw new InvalidDataException($"{Path} is not a Repro index: {e.Message}", e);
+        }
+
+        using var version = Command("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', $v); SELECT value FROM meta WHERE key = 'schema_version';");
+        version.Parameters.AddWithValue("$v", SchemaVersion.ToString(CultureInfo.InvariantCulture));
+        var found = Convert.ToString(version.ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (found != SchemaVersion.ToString(CultureInfo.InvariantCulture))
+        {
+            _connection.Dispose();
+            throw new InvalidDataException($"{Path} has index schema version {found}; this Repro writes version {SchemaVersion}. Rebuild it with 'repro index rebuild'.");
+        }
+    }
+
+    /// <summary>The index file.</summary>
+    public string Path { get; }
+
+    /// <inheritdoc />
+    public ulong ReadCursor(string runId)
+    {
+        using var command = Command("SELECT sequence FROM sink_cursors WHERE run_id = $run;");
+        command.Parameters.AddWithValue("$run", runId);
+        return command.ExecuteScalar() is long sequence ? (ulong)sequence : 0;
+    }
+
+    /// <summary>Records (or refreshes) the run's row from its manifest.</summary>
+    public void IndexRun(RunManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        using var command = Command("""
+            INSERT INTO runs (run_id, name, status, started_at, ended_at, git_commit, dirty, last_sequence, dropped_events, manifest_json)
+            VALUES ($run, $name, $status, $started, $ended, $commit, $dirty, $last, $dropped, $json)
+            ON CONFLICT (run_id) DO UPDATE SET name = excluded.name, status = excluded.status, ended_at = excluded.ended_at,
+                git_commit = excluded.git_commit, dirty = excluded.dirty, last_sequence = excluded.last_sequence,
+                dropped_events = excluded.dropped_events, manifest_json = excluded.manifest_json;
+            """);
+        command.Parameters.AddWithValue("$run", manifest.RunId);
+        command.Parameters.AddWithValue("$name", manifest.Name);
+        command.Parameters.AddWithValue("$status", JsonNamingPolicy.CamelCase.ConvertName(manifest.Status.ToString()));
+        command.Parameters.AddWithValue("$started", manifest.StartedAt.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$ended", (object?)manifest.EndedAt?.ToString("O", CultureInfo.InvariantCulture) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$commit", (object?)manifest.Build.Commit ?? DBNull.Value);
+        command.Parameters.AddWithValue("$dirty", manifest.Build.Dirty is { } dirty ? (dirty ? 1 : 0) : DBNull.Value);
+        command.Parameters.AddWithValue("$last", (long)manifest.LastSequence);
+        command.Parameters.AddWithValue("$dropped", (long)manifest.DroppedEvents);
+        command.Parameters.AddWithValue("$json", RunManifestJson.Serialize(manifest));
+        command.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc />
+    public void Deliver(string runId, IReadOnlyList<Event> events, ulong cursor)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using var insert = Command("""
+            INSERT OR IGNORE INTO events (event_id, run_id, sequence, timestamp_unix_nanos, step, name, type, value, value_bits, json)
+            VALUES ($id, $run, $sequence, $time, $step, $name, $type, $value, $bits, $json);
+            """);
+        insert.Transaction = transaction;
+        var id = insert.Parameters.Add("$id", SqliteType.Blob);
+        insert.Parameters.AddWithValue("$run", runId);
+        var sequence = insert.Parameters.Add("$sequence", SqliteType.Integer);
+        var time = insert.Parameters.Add("$time", SqliteType.Integer);
+        var step = insert.Parameters.Add("$step", SqliteType.Integer);
+        var name = insert.Parameters.Add("$name", SqliteType.Text);
+        var type = insert.Parameters.Add("$type", SqliteType.Text);
+        var value = insert.Parameters.Add("$value", SqliteType.Real);
+        var bits = insert.Parameters.Add("$bits", SqliteType.Integer);
+        var json = insert.Parameters.Add("$json", SqliteType.Text);
+        insert.Prepare();
+        foreach (var evt in events)
+        {
+            id.Value = evt.EventId.ToByteArray();
+            sequence.Value = (long)evt.Sequence;
+            time.Value = evt.TimestampUnixNanos;
+            step.Value = evt.Step;
+            name.Value = evt.Name;
+            type.Value = EventJsonWriter.TypeName(evt.ValueCase);
+            var isScalar = evt.ValueCase == Event.ValueOneofCase.Scalar;
+            // SQLite stores NaN as NULL: value_bits keeps every double exactly.
+            value.Value = isScalar && !double.IsNaN(evt.Scalar.Value) ? evt.Scalar.Value : DBNull.Value;
+            bits.Value = isScalar ? BitConverter.DoubleToInt64Bits(evt.Scalar.Value) : DBNull.Value;
+            json.Value = isScalar ? DBNull.Value : Json(evt);
+            insert.ExecuteNonQuery();
+        }
+
+        using var update = Command("INSERT INTO sink_cursors (run_id, sequence) VALUES ($run, $sequence) ON CONFLICT (run_id) DO UPDATE SET sequence = max(sequence, excluded.sequence);");
+        update.Transaction = transaction;
+        update.Parameters.AddWithValue("$run", runId);
+        update.Parameters.AddWithValue("$sequence", (long)cursor);
+        update.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>Runs a read-only query (for tools and tests); returns the first column of the first row.</summary>
+    public object? QueryScalar(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql);
+        foreach (var (parameter, value) in parameters)
+        {
+            command.Parameters.AddWithValue(parameter, value);
+        }
+
+        return command.ExecuteScalar();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private string Json(Event evt)
+    {
+        _json.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_json, EventJsonWriter.WriterOptions))
+        {
+            EventJsonWriter.Write(writer, evt);
+        }
+
+        return Encoding.UTF8.GetString(_json.WrittenSpan);
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+}

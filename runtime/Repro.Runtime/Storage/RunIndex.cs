@@ -1,0 +1,75 @@
+using Repro.Sinks;
+
+namespace Repro.Storage;
+
+/// <summary>What an index update did.</summary>
+/// <param name="Runs">Runs indexed.</param>
+/// <param name="Events">Events delivered (past the index's cursors).</param>
+/// <param name="Problems">Damage found in WALs (those records are not in the index), with file and offset.</param>
+public sealed record RunIndexReport(int Runs, long Events, IReadOnlyList<string> Problems);
+
+/// <summary>Keeps <c>$REPRO_HOME/index.db</c> up to date with the runs' WALs, or rebuilds it from them.</summary>
+public static class RunIndex
+{
+    /// <summary>The index file of a Repro home.</summary>
+    public static string PathOf(string home) => Path.Combine(home, "index.db");
+
+    /// <summary>Brings the index up to date: every run's row, and every event past the index's cursor for it.</summary>
+    public static RunIndexReport Update(RunStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return UpdateInto(store, PathOf(store.Home));
+    }
+
+    /// <summary>
+    /// Rebuilds the index from the WALs alone: into a new file, which then replaces the old one in
+    /// one rename, so readers never see a half-built index.
+    /// </summary>
+    public static RunIndexReport Rebuild(RunStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ReproHome.CreateOwnerOnlyDirectory(store.Home);
+        var target = PathOf(store.Home);
+        var temporary = $"{target}.rebuild-{Environment.ProcessId}";
+        DeleteDatabase(temporary);
+        var report = UpdateInto(store, temporary);
+        File.Move(temporary, target, overwrite: true);
+        DeleteDatabase(temporary);
+        foreach (var leftover in new[] { target + "-wal", target + "-shm" })
+        {
+            // The old index's journal files belong to the replaced file.
+            File.Delete(leftover);
+        }
+
+        return report;
+    }
+
+    private static RunIndexReport UpdateInto(RunStore store, string path)
+    {
+        var problems = new List<string>();
+        var runs = store.ListRuns((folder, reason) => problems.Add($"{folder}: {reason}"));
+        long events = 0;
+        using (var index = new SqliteIndexSink(path))
+        {
+            foreach (var run in runs)
+            {
+                var result = SinkReplay.Replay(store, run.RunId, index);
+                index.IndexRun(store.GetRun(run.RunId));
+                events += result.Delivered;
+                problems.AddRange(result.Problems.Select(p => p.ToString()));
+            }
+        }
+
+        // Hand the rebuilt file over whole: fold the SQLite journal into it before it is moved.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        return new RunIndexReport(runs.Count, events, problems);
+    }
+
+    private static void DeleteDatabase(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}

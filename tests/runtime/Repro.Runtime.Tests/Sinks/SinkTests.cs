@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Repro.Events;
+using Repro.Runtime.Tests.Runs;
+using Repro.Sinks;
+using Repro.Storage;
+using Repro.Tests.Shared;
+
+namespace Repro.Runtime.Tests.Sinks;
+
+[Collection(SequentialRuns.Name)]
+public class SinkTests
+{
+    private static readonly MetricDeclaration s_loss = new("loss");
+
+    [Fact]
+    public void Replaying_into_both_sinks_twice_stores_each_event_once()
+    {
+        using var home = new TemporaryDirectory();
+        var runId = RecordRun(home.Path, [0.5, double.NaN, -0.0, double.PositiveInfinity]);
+        var store = new RunStore(home.Path);
+        var expected = store.ReadEvents(runId).Count();
+
+        SinkChecks.ReplayTwiceAndAssertEachEventOnce(store, runId, home.Path, expected);
+    }
+
+    [Fact]
+    public void The_index_keeps_every_double_bit_for_bit_and_the_json_sink_as_documented()
+    {
+        using var home = new TemporaryDirectory();
+        double[] values = [0.5, double.NaN, -0.0, double.NegativeInfinity];
+        var runId = RecordRun(home.Path, values);
+        var store = new RunStore(home.Path);
+        using (var index = new SqliteIndexSink(RunIndex.PathOf(home.Path)))
+        {
+            SinkReplay.Replay(store, runId, index);
+            for (var step = 0; step < values.Length; step++)
+            {
+                var bits = (long)index.QueryScalar("SELECT value_bits FROM events WHERE run_id = $run AND name = 'loss' AND step = $step;", ("$run", runId), ("$step", step))!;
+                Assert.Equal(BitConverter.DoubleToInt64Bits(values[step]), bits);
+            }
+        }
+
+        var jsonl = Path.Combine(home.Path, "out.jsonl");
+        using (var sink = new JsonLinesSink(jsonl))
+        {
+            SinkReplay.Replay(store, runId, sink);
+        }
+
+        var scalars = File.ReadLines(jsonl).Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("type").GetString() == "scalar").ToList();
+        Assert.Equal("NaN", scalars[1].GetProperty("value").GetString());
+        Assert.Equal("-Infinity", scalars[3].GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public void A_torn_last_line_is_cut_and_the_missing_events_are_delivered_again()
+    {
+        using var home = new TemporaryDirectory();
+        var runId = RecordRun(home.Path, [1, 2, 3]);
+        var store = new RunStore(home.Path);
+        var jsonl = Path.Combine(home.Path, "out.jsonl");
+        using (var sink = new JsonLinesSink(jsonl))
+        {
+            SinkReplay.Replay(store, runId, sink);
+        }
+
+        var full = File.ReadAllText(jsonl);
+        File.WriteAllText(jsonl, full[..^20]); // a crash in the middle of the last line
+        File.Delete(jsonl + ".cursors.json");
+
+        using (var sink = new JsonLinesSink(jsonl))
+        {
+            SinkReplay.Replay(store, runId, sink);
+        }
+
+        Assert.Equal(full, File.ReadAllText(jsonl));
+    }
+
+    [Fact]
+    public void Rebuilding_the_index_from_the_WALs_gives_every_run_and_event()
+    {
+        using var home = new TemporaryDirectory();
+        var first = RecordRun(home.Path, [1, 2]);
+        var second = RecordRun(home.Path, [3]);
+        var store = new RunStore(home.Path);
+        var expected = store.ReadEvents(first).Count() + store.ReadEvents(second).Count();
+
+        var updated = RunIndex.Update(store);
+        var rebuilt = RunIndex.Rebuild(store);
+        var again = RunIndex.Update(store);
+
+        Assert.Equal((2, expected), (updated.Runs, (int)updated.Events));
+        Assert.Equal((2, expected), (rebuilt.Runs, (int)rebuilt.Events));
+        Assert.Equal(0, again.Events);
+        Assert.Empty(rebuilt.Problems);
+        using var index = new SqliteIndexSink(RunIndex.PathOf(home.Path));
+        Assert.Equal((long)expected, index.QueryScalar("SELECT count(*) FROM events;"));
+        Assert.Equal("finished", index.QueryScalar("SELECT status FROM runs WHERE run_id = $run;", ("$run", first)));
+        Assert.Equal("ok", index.QueryScalar("PRAGMA integrity_check;"));
+        Assert.False(File.Exists(RunIndex.PathOf(home.Path) + ".rebuild-" + Environment.ProcessId));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_an_index_is_refused_clearly()
+    {
+        using var home = new TemporaryDirectory();
+        var path = Path.Combine(home.Path, "index.db");
+        File.WriteAllText(path, "this is not a database, just text that is long enough to look like a header....");
+
+        var error = Assert.Throws<InvalidDataException>(() => new SqliteIndexSink(path));
+
+        Assert.Contains("not a Repro index", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string RecordRun(string home, double[] values)
+    {
+        using var run = Run.Start(new RunOptions { Home = home });
+        for (var step = 0; step < values.Length; step++)
+        {
+            run.LogScalar(s_loss, step, values[step]);
+        }
+
+        run.LogText("done");
+        Thread.Sleep(2);
+        return run.Id.ToString();
+    }
+}
