@@ -76,6 +76,40 @@ public static class EventJsonWriter
                 writer.WriteNumber("total", evt.Dropped.Total);
                 writer.WriteString("policy", evt.Dropped.Policy);
                 break;
+            case Event.ValueOneofCase.Aggregate:
+                var a = evt.Aggregate;
+                writer.WriteNumber("count", a.Count);
+                WriteDouble(writer, "min", a.Min);
+                WriteDouble(writer, "max", a.Max);
+                WriteDouble(writer, "mean", a.Mean);
+                WriteDouble(writer, "stdDev", a.StdDev);
+                writer.WriteNumber("firstStep", a.FirstStep);
+                writer.WriteNumber("lastStep", a.LastStep);
+                writer.WriteNumber("nanCount", a.NanCount);
+                break;
+            case Event.ValueOneofCase.Histogram:
+                WriteDoubles(writer, "bounds", evt.Histogram.Bounds);
+                writer.WriteStartArray("counts");
+                foreach (var count in evt.Histogram.Counts)
+                {
+                    writer.WriteNumberValue(count);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteNumber("nanCount", evt.Histogram.NanCount);
+                writer.WriteNumber("firstStep", evt.Histogram.FirstStep);
+                writer.WriteNumber("lastStep", evt.Histogram.LastStep);
+                break;
+            case Event.ValueOneofCase.Sketch:
+                writer.WriteNumber("compression", evt.Sketch.Compression);
+                WriteDouble(writer, "min", evt.Sketch.Min);
+                WriteDouble(writer, "max", evt.Sketch.Max);
+                WriteDoubles(writer, "means", evt.Sketch.Means);
+                WriteDoubles(writer, "weights", evt.Sketch.Weights);
+                writer.WriteNumber("nanCount", evt.Sketch.NanCount);
+                writer.WriteNumber("firstStep", evt.Sketch.FirstStep);
+                writer.WriteNumber("lastStep", evt.Sketch.LastStep);
+                break;
             case Event.ValueOneofCase.Text:
                 writer.WriteString("level", evt.Text.Level.ToString().ToLowerInvariant());
                 writer.WriteString("message", evt.Text.Message);
@@ -144,6 +178,24 @@ public static class EventJsonWriter
         Event.ValueOneofCase.Dropped => "events_dropped",
         _ => "unknown",
     };
+
+    private static void WriteDoubles(Utf8JsonWriter writer, string name, IEnumerable<double> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            if (double.IsFinite(value))
+            {
+                writer.WriteNumberValue(value);
+            }
+            else
+            {
+                writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+            }
+        }
+
+        writer.WriteEndArray();
+    }
 
     private static void WriteDouble(Utf8JsonWriter writer, string name, double value)
     {

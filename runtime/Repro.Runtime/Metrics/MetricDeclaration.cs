@@ -29,8 +29,9 @@ public sealed class MetricDeclaration
     /// <param name="name">1 to 128 ASCII letters, digits, '_', '.', '/' and '-'.</param>
     /// <param name="unit">Optional unit, e.g. "s" or "samples/s".</param>
     /// <param name="tags">Optional tags fixed for every value of this metric (at most 16).</param>
-    /// <exception cref="ArgumentException">A name, unit or tag breaks the rules above; the message says which.</exception>
-    public MetricDeclaration(string name, string? unit = null, IReadOnlyDictionary<string, string>? tags = null)
+    /// <param name="options">Optional sampling and aggregation.</param>
+    /// <exception cref="ArgumentException">A name, unit, tag or option breaks the rules; the message says which.</exception>
+    public MetricDeclaration(string name, string? unit = null, IReadOnlyDictionary<string, string>? tags = null, MetricOptions? options = null)
     {
         ValidateName(name);
         if (unit is not null)
@@ -41,7 +42,16 @@ public sealed class MetricDeclaration
         Name = name;
         Unit = string.IsNullOrEmpty(unit) ? null : unit;
         Tags = tags is null || tags.Count == 0 ? s_noTags : ValidateTags(name, tags);
+        Options = options ?? MetricOptions.Default;
+        MetricOptions.Validate(Options, name);
+        EveryNSteps = Options.EveryNSteps;
     }
+
+    /// <summary>Sampling and aggregation.</summary>
+    public MetricOptions Options { get; }
+
+    // Copied out of Options so the logging path reads one field of this object.
+    internal int EveryNSteps { get; }
 
     /// <summary>The metric's name.</summary>
     public string Name { get; }
@@ -62,10 +72,13 @@ public sealed class MetricDeclaration
     }
 
     internal bool HasSameDefinition(MetricDeclaration other) =>
-        Unit == other.Unit && Tags.Count == other.Tags.Count && Tags.All(t => other.Tags.TryGetValue(t.Key, out var v) && v == t.Value);
+        Unit == other.Unit
+        && Tags.Count == other.Tags.Count
+        && Tags.All(t => other.Tags.TryGetValue(t.Key, out var v) && v == t.Value)
+        && Options.IsEquivalentTo(other.Options);
 
     internal string Describe() =>
-        $"unit '{Unit ?? "none"}', tags {{{string.Join(", ", Tags.Select(t => t.Key + "=" + t.Value))}}}";
+        $"unit '{Unit ?? "none"}', tags {{{string.Join(", ", Tags.Select(t => t.Key + "=" + t.Value))}}}, aggregation {Options.Aggregation} every {Options.EveryNSteps} step(s)";
 
     private static void ValidateName(string name)
     {

@@ -34,6 +34,9 @@ internal sealed class EventWriter : IDisposable
     private readonly Record _record = new();
     private readonly ScalarBatchEncoder _encoder = new();
     private bool[] _declared = new bool[16];
+    private Aggregation.MetricAggregator?[] _aggregators = new Aggregation.MetricAggregator?[16];
+    private readonly List<Event> _summaries = [];
+    private bool _anyAggregation;
     private byte[] _buffer = new byte[256 * 1024];
     private int _length;
     private ulong _sequence;
@@ -214,6 +217,11 @@ internal sealed class EventWriter : IDisposable
             if (_control.TryPeek(out var next) && next.Barrier <= consumed)
             {
                 _control.TryDequeue(out _);
+                if (next.Event.Lifecycle?.Kind is Lifecycle.Types.Kind.Finished or Lifecycle.Types.Kind.Failed)
+                {
+                    AppendOpenSummaries(); // the run's last intervals, before it says it has ended
+                }
+
                 AppendEvent(next.Event);
                 controlCount++;
                 continue;
@@ -234,6 +242,11 @@ internal sealed class EventWriter : IDisposable
 
             AppendScalars(count);
             scalarCount += count;
+        }
+
+        if (final)
+        {
+            AppendOpenSummaries();
         }
 
         ReportDropsIfChanged(final);
@@ -322,6 +335,65 @@ internal sealed class EventWriter : IDisposable
             DeclareIfNew(_batch[i].MetricId);
         }
 
+        if (_anyAggregation)
+        {
+            count = Aggregate(count);
+        }
+
+        if (count > 0)
+        {
+            EncodeScalars(count);
+        }
+
+        foreach (var summary in _summaries)
+        {
+            summary.TimestampUnixNanos = _clock.UnixNanosNow();
+            AppendEvent(summary);
+        }
+
+        _summaries.Clear();
+    }
+
+    /// <summary>Feeds aggregated metrics' values to their aggregators; keeps the values to record. Returns how many.</summary>
+    private int Aggregate(int count)
+    {
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            ref readonly var entry = ref _batch[i];
+            if (_aggregators[entry.MetricId] is { } aggregator)
+            {
+                if (aggregator.Add(entry.Step, entry.Value) is { } summary)
+                {
+                    _summaries.Add(summary);
+                }
+
+                if (!aggregator.RecordValues)
+                {
+                    continue;
+                }
+            }
+
+            _batch[kept++] = entry;
+        }
+
+        return kept;
+    }
+
+    private void AppendOpenSummaries()
+    {
+        foreach (var aggregator in _aggregators)
+        {
+            if (aggregator?.TakeSummary() is { } summary)
+            {
+                summary.TimestampUnixNanos = _clock.UnixNanosNow();
+                AppendEvent(summary);
+            }
+        }
+    }
+
+    private void EncodeScalars(int count)
+    {
         var firstEventId = Ulid.NewUlid();
         Span<byte> idBytes = stackalloc byte[16];
         firstEventId.TryWriteBytes(idBytes);
@@ -344,9 +416,12 @@ internal sealed class EventWriter : IDisposable
         if (id >= _declared.Length)
         {
             Array.Resize(ref _declared, Math.Max(id + 1, _declared.Length * 2));
+            Array.Resize(ref _aggregators, _declared.Length);
         }
 
         var metric = _metrics.Get(id);
+        _aggregators[id] = Aggregation.MetricAggregator.For(metric);
+        _anyAggregation |= _aggregators[id] is not null;
         var evt = new Event
         {
             Name = metric.Name,

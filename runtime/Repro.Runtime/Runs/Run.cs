@@ -156,6 +156,11 @@ public sealed class Run : IDisposable
     public void LogScalar(MetricDeclaration metric, long step, double value)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        if (metric.EveryNSteps > 1 && step % metric.EveryNSteps != 0)
+        {
+            return; // sampled out
+        }
+
         var binding = metric.Binding;
         var id = binding is not null && ReferenceEquals(binding.Run, this) ? binding.Id : Bind(metric);
         if (_ended)

@@ -1,0 +1,195 @@
+namespace Repro.Aggregation;
+
+/// <summary>
+/// A merging t-digest (Dunning and Ertl): a few hundred weighted centroids from which quantiles of
+/// any number of values are estimated, most accurately near the tails. Values are buffered and
+/// merged in sorted passes; a centroid may grow only while its span on the k1 scale,
+/// k(q) = δ/(2π)·asin(2q − 1), stays at most 1. NaN values are ignored (callers count them).
+/// </summary>
+public sealed class TDigest
+{
+    private readonly double _compression;
+    private readonly double[] _buffer;
+    private double[] _means;
+    private double[] _weights;
+    private int _centroids;
+    private int _buffered;
+
+    /// <summary>Creates an empty digest with compression δ (10 to 1,000; 100 is a good default).</summary>
+    public TDigest(double compression = 100)
+    {
+        if (compression is < 10 or > 1000 || double.IsNaN(compression))
+        {
+            throw new ArgumentOutOfRangeException(nameof(compression), compression, "Compression must be from 10 to 1,000.");
+        }
+
+        _compression = compression;
+        var capacity = (int)Math.Ceiling(compression * 2) + 10;
+        _means = new double[capacity];
+        _weights = new double[capacity];
+        _buffer = new double[capacity * 5];
+    }
+
+    /// <summary>The compression δ.</summary>
+    public double Compression => _compression;
+
+    /// <summary>Values added.</summary>
+    public double TotalWeight { get; private set; }
+
+    /// <summary>Smallest value added; +∞ when empty.</summary>
+    public double Min { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>Largest value added; −∞ when empty.</summary>
+    public double Max { get; private set; } = double.NegativeInfinity;
+
+    /// <summary>Adds one value (NaN is ignored).</summary>
+    public void Add(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
+        Min = Math.Min(Min, value);
+        Max = Math.Max(Max, value);
+        TotalWeight++;
+        _buffer[_buffered++] = value;
+        if (_buffered == _buffer.Length)
+        {
+            Merge();
+        }
+    }
+
+    /// <summary>The centroids (mean, weight), sorted by mean.</summary>
+    public IReadOnlyList<(double Mean, double Weight)> Centroids()
+    {
+        Merge();
+        var result = new (double, double)[_centroids];
+        for (var i = 0; i < _centroids; i++)
+        {
+            result[i] = (_means[i], _weights[i]);
+        }
+
+        return result;
+    }
+
+    /// <summary>Estimates the <paramref name="q"/>-quantile (0 ≤ q ≤ 1); NaN when empty.</summary>
+    public double Quantile(double q)
+    {
+        if (q is < 0 or > 1 || double.IsNaN(q))
+        {
+            throw new ArgumentOutOfRangeException(nameof(q), q, "A quantile is between 0 and 1.");
+        }
+
+        Merge();
+        if (_centroids == 0)
+        {
+            return double.NaN;
+        }
+
+        if (_centroids == 1 || q == 0 || q == 1)
+        {
+            return q == 0 ? Min : q == 1 ? Max : _means[0];
+        }
+
+        var target = q * TotalWeight;
+        // Centroid i stands for the weight around its centre: before[i] + weight[i] / 2.
+        var firstCentre = _weights[0] / 2;
+        if (target < firstCentre)
+        {
+            return Min + ((_means[0] - Min) * (target / firstCentre));
+        }
+
+        var lastCentre = TotalWeight - (_weights[_centroids - 1] / 2);
+        if (target > lastCentre)
+        {
+            return _means[_centroids - 1] + ((Max - _means[_centroids - 1]) * ((target - lastCentre) / (TotalWeight - lastCentre)));
+        }
+
+        var centre = firstCentre;
+        for (var i = 0; i < _centroids - 1; i++)
+        {
+            var nextCentre = centre + ((_weights[i] + _weights[i + 1]) / 2);
+            if (target <= nextCentre)
+            {
+                var fraction = (target - centre) / (nextCentre - centre);
+                return _means[i] + ((_means[i + 1] - _means[i]) * fraction);
+            }
+
+            centre = nextCentre;
+        }
+
+        return _means[_centroids - 1];
+    }
+
+    /// <summary>Forgets every value.</summary>
+    public void Reset()
+    {
+        _centroids = 0;
+        _buffered = 0;
+        TotalWeight = 0;
+        Min = double.PositiveInfinity;
+        Max = double.NegativeInfinity;
+    }
+
+    private void Merge()
+    {
+        if (_buffered == 0)
+        {
+            return;
+        }
+
+        // All points to merge: the existing centroids and the buffered values (weight 1), by mean.
+        var count = _centroids + _buffered;
+        var means = new double[count];
+        var weights = new double[count];
+        Array.Copy(_means, means, _centroids);
+        Array.Copy(_weights, weights, _centroids);
+        Array.Copy(_buffer, 0, means, _centroids, _buffered);
+        Array.Fill(weights, 1.0, _centroids, _buffered);
+        Array.Sort(means, weights);
+        _buffered = 0;
+
+        var total = TotalWeight;
+        var merged = 0;
+        var before = 0.0;
+        var currentMean = means[0];
+        var currentWeight = weights[0];
+        var kLeft = K(0);
+        for (var i = 1; i < count; i++)
+        {
+            var proposed = currentWeight + weights[i];
+            if (K((before + proposed) / total) - kLeft <= 1)
+            {
+                currentWeight = proposed;
+                currentMean += (means[i] - currentMean) * weights[i] / currentWeight;
+            }
+            else
+            {
+                Store(ref merged, currentMean, currentWeight);
+                before += currentWeight;
+                kLeft = K(before / total);
+                currentMean = means[i];
+                currentWeight = weights[i];
+            }
+        }
+
+        Store(ref merged, currentMean, currentWeight);
+        _centroids = merged;
+    }
+
+    private void Store(ref int index, double mean, double weight)
+    {
+        if (index == _means.Length)
+        {
+            Array.Resize(ref _means, _means.Length * 2);
+            Array.Resize(ref _weights, _weights.Length * 2);
+        }
+
+        _means[index] = mean;
+        _weights[index] = weight;
+        index++;
+    }
+
+    private double K(double q) => _compression / (2 * Math.PI) * Math.Asin((2 * Math.Clamp(q, 0, 1)) - 1);
+}
