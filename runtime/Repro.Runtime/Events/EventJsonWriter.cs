@@ -110,6 +110,31 @@ public static class EventJsonWriter
                 writer.WriteNumber("firstStep", evt.Sketch.FirstStep);
                 writer.WriteNumber("lastStep", evt.Sketch.LastStep);
                 break;
+            case Event.ValueOneofCase.Telemetry:
+                var t = evt.Telemetry;
+                writer.WriteNumber("cpuPercent", t.CpuPercent);
+                writer.WriteNumber("workingSetBytes", t.WorkingSetBytes);
+                writer.WriteNumber("gcHeapBytes", t.GcHeapBytes);
+                writer.WriteNumber("gcGen0", t.GcGen0);
+                writer.WriteNumber("gcGen1", t.GcGen1);
+                writer.WriteNumber("gcGen2", t.GcGen2);
+                writer.WriteNumber("threadPoolThreads", t.ThreadPoolThreads);
+                writer.WriteNumber("threadPoolQueue", t.ThreadPoolQueue);
+                writer.WriteNumber("diskReadBytes", t.DiskReadBytes);
+                writer.WriteNumber("diskWriteBytes", t.DiskWriteBytes);
+                writer.WriteStartArray("gpus");
+                foreach (var gpu in t.Gpus)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("index", gpu.Index);
+                    writer.WriteNumber("utilizationPercent", gpu.UtilizationPercent);
+                    writer.WriteNumber("memoryUsedBytes", gpu.MemoryUsedBytes);
+                    writer.WriteNumber("memoryTotalBytes", gpu.MemoryTotalBytes);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                break;
             case Event.ValueOneofCase.Text:
                 writer.WriteString("level", evt.Text.Level.ToString().ToLowerInvariant());
                 writer.WriteString("message", evt.Text.Message);

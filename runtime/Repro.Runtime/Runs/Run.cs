@@ -35,6 +35,7 @@ public sealed class Run : IDisposable
     private readonly UnhandledExceptionEventHandler? _onUnhandled;
     private readonly EventHandler? _onExit;
     private readonly bool _preciseTimestamps;
+    private readonly Telemetry.SystemTelemetrySampler? _telemetry;
     private RunManifest _manifest;
     private volatile bool _ended;
 
@@ -50,6 +51,11 @@ public sealed class Run : IDisposable
         var walDirectory = ReproHome.WalDirectory(directory);
         ReproHome.CreateOwnerOnlyDirectory(walDirectory);
         _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger);
+        if (options.TelemetryInterval > TimeSpan.Zero)
+        {
+            _telemetry = new Telemetry.SystemTelemetrySampler(options.TelemetryInterval, evt => Enqueue(evt));
+        }
+
         if (options.HookProcessEvents)
         {
             _onUnhandled = (_, e) => EndQuietly(e.ExceptionObject as Exception ?? new InvalidOperationException("Unhandled non-exception object."));
@@ -250,13 +256,19 @@ public sealed class Run : IDisposable
 
     private void Enqueue(string name, long step, Action<Event> setValue)
     {
+        var evt = new Event { Name = name, Step = step };
+        setValue(evt);
+        Enqueue(evt);
+    }
+
+    private void Enqueue(Event evt)
+    {
         if (_ended)
         {
             ThrowEnded();
         }
 
-        var evt = new Event { Name = name, Step = step, TimestampUnixNanos = _clock.UnixNanosNow() };
-        setValue(evt);
+        evt.TimestampUnixNanos = _clock.UnixNanosNow();
         _writer.EnqueueEvent(evt);
     }
 
@@ -281,6 +293,7 @@ public sealed class Run : IDisposable
                 ThrowEnded();
             }
 
+            _telemetry?.Dispose();
             var message = failure is null ? null : $"{failure.GetType().FullName}: {failure.Message}";
             Enqueue(
                 status == RunStatus.Failed ? "failed" : "finished",

@@ -32,6 +32,12 @@ public sealed class RunOptions
     public int? WorldSize { get; init; }
 
     /// <summary>
+    /// How often system telemetry (CPU, memory, GC, thread pool, disk I/O, GPUs) is sampled, on a
+    /// timer thread. Default 10 s; <see cref="TimeSpan.Zero"/> turns sampling off.
+    /// </summary>
+    public TimeSpan TelemetryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// Whether the run ends itself on an unhandled exception (failed) or at process exit (finished
     /// for exit code 0, failed otherwise) when the program did not end it. Default true.
     /// </summary>
@@ -47,6 +53,11 @@ public sealed class RunOptions
         if (Name is not null && Name.Any(char.IsControl))
         {
             throw new ArgumentException("A run name cannot contain control characters.", nameof(Name));
+        }
+
+        if (TelemetryInterval < TimeSpan.Zero || (TelemetryInterval > TimeSpan.Zero && TelemetryInterval < TimeSpan.FromMilliseconds(100)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TelemetryInterval), TelemetryInterval, "TelemetryInterval must be zero (off) or at least 100 ms.");
         }
 
         ArgumentNullException.ThrowIfNull(Pipeline, nameof(Pipeline));

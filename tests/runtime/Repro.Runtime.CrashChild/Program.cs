@@ -8,6 +8,8 @@ using Repro.Storage;
 //   finish <home> <count>     log <count> scalars from two threads, then finish normally.
 //   status <home> <run-id>    print the status another process sees for a run.
 //   index <home>              bring the home's SQLite index up to date.
+//   unhandled <home>          start a run, log, then die of an unhandled exception.
+//   exit <home>               start a run, log, then Environment.Exit(3) without finishing it.
 var mode = args[0];
 var home = args[1];
 var metric = new MetricDeclaration("value");
@@ -50,6 +52,23 @@ switch (mode)
         var report = RunIndex.Update(new RunStore(home));
         Console.WriteLine($"INDEXED {report.Runs} {report.Events}");
         return report.Problems.Count == 0 ? 0 : 1;
+
+    case "unhandled":
+    {
+        var run = Run.Start(new RunOptions { Home = home, Name = "unhandled-child" });
+        Console.WriteLine($"RUN {run.Id}");
+        run.LogScalar(metric, 1, 1);
+        throw new InvalidOperationException("the loss became NaN at step 1");
+    }
+
+    case "exit":
+    {
+        var run = Run.Start(new RunOptions { Home = home, Name = "exit-child" });
+        Console.WriteLine($"RUN {run.Id}");
+        run.LogScalar(metric, 1, 1);
+        Environment.Exit(3);
+        return 3;
+    }
 
     case "status":
         Console.WriteLine(new RunStore(home).GetRun(args[2]).Status.ToString());
