@@ -12,7 +12,7 @@ internal sealed class CliHarness : IDisposable
 
     public string RecordRun(string name, int scalars, bool fail = false)
     {
-        var run = Run.Start(new RunOptions { Home = Home, Name = name });
+        var run = Run.Start(new RunOptions { Home = Home, Name = name, TelemetryInterval = TimeSpan.Zero });
         for (var step = 0; step < scalars; step++)
         {
             run.LogScalar(s_loss, step, 1.0 / (step + 1));
