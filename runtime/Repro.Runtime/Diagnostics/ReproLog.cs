@@ -14,6 +14,12 @@ internal static partial class ReproLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Recovering run {RunId}: {Problem}")]
     public static partial void DamagedLog(ILogger logger, string runId, Wal.WalCorruption problem);
 
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Sink {Sink} failed while storing events of run {RunId}; its cursor stays at {Cursor}, so a later replay delivers them again.")]
+    public static partial void SinkFailed(ILogger logger, Exception exception, string sink, string runId, ulong cursor);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Replaying run {RunId}: {Problem}")]
+    public static partial void ReplayDamage(ILogger logger, string runId, Wal.WalCorruption problem);
+
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Run {RunId} crashed: recovered {LastSequence} events up to {LastTime:O}; cut {Truncated} bytes of torn tail.")]
     public static partial void RunRecovered(ILogger logger, string runId, ulong lastSequence, DateTimeOffset lastTime, long truncated);
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Repro.Diagnostics;
 using Repro.Storage;
 using Repro.Wal;
 
@@ -17,32 +20,49 @@ public static class SinkReplay
     /// <param name="runId">The run.</param>
     /// <param name="sink">The destination.</param>
     /// <param name="batchSize">Events per delivery (and cursor update).</param>
-    public static SinkReplayResult Replay(RunStore store, string runId, IEventSink sink, int batchSize = 10_000)
+    /// <param name="logger">Where damage found in the WAL and sink failures are reported; none by default.</param>
+    /// <exception cref="Exception">Whatever the sink throws, after it is logged; the cursor keeps the last stored batch.</exception>
+    public static SinkReplayResult Replay(RunStore store, string runId, IEventSink sink, int batchSize = 10_000, ILogger? logger = null)
     {
+        logger ??= NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var problems = new List<WalCorruption>();
         var cursor = sink.ReadCursor(runId);
+        void Report(WalCorruption problem)
+        {
+            problems.Add(problem);
+            ReproLog.ReplayDamage(logger, runId, problem);
+        }
+
         var batch = new List<Events.Event>(Math.Min(batchSize, 100_000));
         long delivered = 0;
-        foreach (var evt in store.ReadEvents(runId, problems.Add))
+        try
         {
-            if (evt.Sequence <= cursor)
+            foreach (var evt in store.ReadEvents(runId, Report))
             {
-                continue;
+                if (evt.Sequence <= cursor)
+                {
+                    continue;
+                }
+
+                batch.Add(evt);
+                if (batch.Count == batchSize)
+                {
+                    cursor = Deliver(sink, runId, batch, ref delivered);
+                }
             }
 
-            batch.Add(evt);
-            if (batch.Count == batchSize)
+            if (batch.Count > 0)
             {
                 cursor = Deliver(sink, runId, batch, ref delivered);
             }
         }
-
-        if (batch.Count > 0)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
         {
-            cursor = Deliver(sink, runId, batch, ref delivered);
+            ReproLog.SinkFailed(logger, e, sink.ToString() ?? sink.GetType().Name, runId, cursor);
+            throw;
         }
 
         return new SinkReplayResult(delivered, cursor, problems);

@@ -162,6 +162,9 @@ public sealed class SqliteIndexSink : IEventSink
     /// <inheritdoc />
     public void Dispose() => _connection.Dispose();
 
+    /// <inheritdoc />
+    public override string ToString() => $"SQLite index {Path}";
+
     private string Json(Event evt)
     {
         _json.ResetWrittenCount();

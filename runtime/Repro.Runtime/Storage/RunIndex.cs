@@ -15,24 +15,28 @@ public static class RunIndex
     public static string PathOf(string home) => Path.Combine(home, "index.db");
 
     /// <summary>Brings the index up to date: every run's row, and every event past the index's cursor for it.</summary>
-    public static RunIndexReport Update(RunStore store)
+    /// <param name="store">The Repro home.</param>
+    /// <param name="logger">Where WAL damage and index failures are reported; none by default.</param>
+    public static RunIndexReport Update(RunStore store, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return UpdateInto(store, PathOf(store.Home));
+        return UpdateInto(store, PathOf(store.Home), logger);
     }
 
     /// <summary>
     /// Rebuilds the index from the WALs alone: into a new file, which then replaces the old one in
     /// one rename, so readers never see a half-built index.
     /// </summary>
-    public static RunIndexReport Rebuild(RunStore store)
+    /// <param name="store">The Repro home.</param>
+    /// <param name="logger">Where WAL damage and index failures are reported; none by default.</param>
+    public static RunIndexReport Rebuild(RunStore store, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ReproHome.CreateOwnerOnlyDirectory(store.Home);
         var target = PathOf(store.Home);
         var temporary = $"{target}.rebuild-{Environment.ProcessId}";
         DeleteDatabase(temporary);
-        var report = UpdateInto(store, temporary);
+        var report = UpdateInto(store, temporary, logger);
         File.Move(temporary, target, overwrite: true);
         DeleteDatabase(temporary);
         foreach (var leftover in new[] { target + "-wal", target + "-shm" })
@@ -44,7 +48,7 @@ public static class RunIndex
         return report;
     }
 
-    private static RunIndexReport UpdateInto(RunStore store, string path)
+    private static RunIndexReport UpdateInto(RunStore store, string path, Microsoft.Extensions.Logging.ILogger? logger)
     {
         var problems = new List<string>();
         var runs = store.ListRuns((folder, reason) => problems.Add($"{folder}: {reason}"));
@@ -53,7 +57,7 @@ public static class RunIndex
         {
             foreach (var run in runs)
             {
-                var result = SinkReplay.Replay(store, run.RunId, index);
+                var result = SinkReplay.Replay(store, run.RunId, index, logger: logger);
                 index.IndexRun(store.GetRun(run.RunId));
                 events += result.Delivered;
                 problems.AddRange(result.Problems.Select(p => p.ToString()));

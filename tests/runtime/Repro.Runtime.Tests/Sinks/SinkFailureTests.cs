@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+using Repro.Events;
+using Repro.Runtime.Tests.Runs;
+using Repro.Sinks;
+using Repro.Storage;
+using Repro.Tests.Shared;
+
+namespace Repro.Runtime.Tests.Sinks;
+
+[Collection(SequentialRuns.Name)]
+public class SinkFailureTests
+{
+    [Fact]
+    public void A_failing_sink_is_logged_keeps_its_cursor_and_resumes_on_the_next_replay()
+    {
+        using var home = new TemporaryDirectory();
+        string runId;
+        var metric = new MetricDeclaration("loss");
+        using (var run = Run.Start(new RunOptions { Home = home.Path }))
+        {
+            runId = run.Id.ToString();
+            for (var i = 0; i < 25; i++)
+            {
+                run.LogScalar(metric, i, i);
+            }
+        }
+
+        var store = new RunStore(home.Path);
+        var sink = new DiskFullAfterOneBatchSink();
+        var logger = new CollectingLogger();
+
+        Assert.Throws<IOException>(() => SinkReplay.Replay(store, runId, sink, batchSize: 10, logger: logger));
+
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal((3001, LogLevel.Error), (entry.Id.Id, entry.Level));
+        Assert.Contains(runId, entry.Message, StringComparison.Ordinal);
+        Assert.Equal(10ul, sink.ReadCursor(runId));
+
+        sink.DiskFull = false;
+        var resumed = SinkReplay.Replay(store, runId, sink, batchSize: 10);
+
+        Assert.Equal(store.ReadEvents(runId).Count() - 10, resumed.Delivered);
+        Assert.Equal(Enumerable.Range(1, store.ReadEvents(runId).Count()).Select(i => (ulong)i), sink.Stored.Select(e => e.Sequence));
+    }
+
+    /// <summary>A user's sink whose disk fills up after the first batch.</summary>
+    private sealed class DiskFullAfterOneBatchSink : IEventSink
+    {
+        private ulong _cursor;
+
+        public bool DiskFull { get; set; } = true;
+
+        public List<Event> Stored { get; } = [];
+
+        public ulong ReadCursor(string runId) => _cursor;
+
+        public void Deliver(string runId, IReadOnlyList<Event> events, ulong cursor)
+        {
+            if (DiskFull && Stored.Count > 0)
+            {
+                throw new IOException("No space left on device");
+            }
+
+            Stored.AddRange(events.Where(e => e.Sequence > _cursor));
+            _cursor = cursor;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CollectingLogger : ILogger
+    {
+        public List<(EventId Id, LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((eventId, logLevel, formatter(state, exception)));
+    }
+}
