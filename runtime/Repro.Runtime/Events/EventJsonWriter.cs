@@ -209,13 +209,13 @@ public static class EventJsonWriter
         writer.WriteStartArray(name);
         foreach (var value in values)
         {
-            if (double.IsFinite(value))
+            if (NonFiniteName(value) is { } word)
             {
-                writer.WriteNumberValue(value);
+                writer.WriteStringValue(word);
             }
             else
             {
-                writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+                writer.WriteNumberValue(value);
             }
         }
 
@@ -224,15 +224,19 @@ public static class EventJsonWriter
 
     private static void WriteDouble(Utf8JsonWriter writer, string name, double value)
     {
-        if (double.IsFinite(value))
+        if (NonFiniteName(value) is { } word)
         {
-            writer.WriteNumber(name, value);
+            writer.WriteString(name, word);
         }
         else
         {
-            writer.WriteString(name, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+            writer.WriteNumber(name, value);
         }
     }
+
+    /// <summary>JSON numbers cannot carry NaN or infinities: they are written as these strings.</summary>
+    private static string? NonFiniteName(double value) =>
+        double.IsFinite(value) ? null : double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
 
     private static string FormatUlid(ReadOnlySpan<byte> bytes) =>
         bytes.Length == 16 ? new Ulid(bytes).ToString() : Convert.ToHexString(bytes);

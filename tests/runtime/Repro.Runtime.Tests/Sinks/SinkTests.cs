@@ -35,7 +35,7 @@ public class SinkTests
             SinkReplay.Replay(store, runId, index);
             for (var step = 0; step < values.Length; step++)
             {
-                var bits = (long)index.QueryScalar("SELECT value_bits FROM events WHERE run_id = $run AND name = 'loss' AND step = $step;", ("$run", runId), ("$step", step))!;
+                var bits = (long)index.QueryScalar("SELECT value_bits FROM events WHERE run_id = $run AND type = 'scalar' AND name = 'loss' AND step = $step;", ("$run", runId), ("$step", step))!;
                 Assert.Equal(BitConverter.DoubleToInt64Bits(values[step]), bits);
             }
         }
