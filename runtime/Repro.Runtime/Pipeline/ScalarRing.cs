@@ -168,13 +168,23 @@ internal sealed class ScalarRing
                 var spinner = default(SpinWait);
                 while (!TryEnqueue(entry))
                 {
-                    if (Volatile.Read(in giveUp))
+                    // Full. Wait until a quarter of the ring (at least one cell) is free, watching the
+                    // consumer's counter (written once per batch) rather than the cells it is freeing:
+                    // polling those would bounce each cell's cache line between the two cores.
+                    var roomAt = Volatile.Read(ref _enqueue.Value) - _cells.Length + Math.Max(1, _cells.Length >> 2);
+                    do
                     {
-                        Interlocked.Increment(ref _dropped.Value);
-                        return false;
-                    }
+                        if (Volatile.Read(in giveUp))
+                        {
+                            Interlocked.Increment(ref _dropped.Value);
+                            return false;
+                        }
 
-                    spinner.SpinOnce(sleep1Threshold: -1);
+                        // Also when the counter already says there is room: the consumer may have
+                        // claimed cells it has not released yet.
+                        spinner.SpinOnce(sleep1Threshold: -1);
+                    }
+                    while (Volatile.Read(ref _dequeue.Value) < roomAt);
                 }
 
                 return true;
