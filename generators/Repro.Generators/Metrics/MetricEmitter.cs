@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace Repro.Generators.Metrics;
@@ -31,7 +33,7 @@ internal static class MetricEmitter
         var field = $"__reproMetric_{model.MethodName}_{model.ValueType}";
         source.Append(indent).Append("// Declared once: the name is validated here, never on the logging path.\n");
         source.Append(indent).Append("private static readonly global::Repro.MetricDeclaration ").Append(field)
-            .Append(" = new global::Repro.MetricDeclaration(").Append(Literal(model.MetricName)).Append(");\n\n");
+            .Append(" = new global::Repro.MetricDeclaration(").Append(Literal(model.MetricName)).Append(Options(model.Options)).Append(");\n\n");
         source.Append(indent).Append("[global::System.CodeDom.Compiler.GeneratedCode(\"Repro.Generators\", \"1.0\")]\n");
         source.Append(indent).Append(model.Modifiers).Append(" void ").Append(model.MethodName)
             .Append("(long ").Append(model.StepParameter).Append(", ").Append(model.ValueType).Append(' ').Append(model.ValueParameter).Append(")\n");
@@ -47,6 +49,53 @@ internal static class MetricEmitter
         }
 
         return source.ToString();
+    }
+
+    private static readonly string[] s_aggregations = ["None", "Statistics", "Histogram", "Sketch"];
+
+    /// <summary>The declaration's arguments after the name; only settings that differ from the defaults.</summary>
+    private static string Options(MetricOptionsModel options)
+    {
+        var text = new StringBuilder();
+        if (options.Unit is { } unit)
+        {
+            text.Append(", unit: ").Append(Literal(unit));
+        }
+
+        if (options.IsDefault || (options with { Unit = null }).IsDefault)
+        {
+            return text.ToString();
+        }
+
+        var settings = new List<string>();
+        var defaults = MetricOptionsModel.Default;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (options.EveryNSteps != defaults.EveryNSteps)
+        {
+            settings.Add("EveryNSteps = " + options.EveryNSteps.ToString(invariant));
+        }
+
+        if (options.Aggregation != defaults.Aggregation)
+        {
+            settings.Add("Aggregation = global::Repro.MetricAggregation." + s_aggregations[options.Aggregation]);
+        }
+
+        if (options.IntervalSteps != defaults.IntervalSteps)
+        {
+            settings.Add("IntervalSteps = " + options.IntervalSteps.ToString(invariant) + "L");
+        }
+
+        if (options.RecordValues != defaults.RecordValues)
+        {
+            settings.Add("RecordValues = false");
+        }
+
+        if (options.HistogramBounds.Length > 0)
+        {
+            settings.Add("HistogramBounds = new double[] { " + string.Join(", ", options.HistogramBounds.Select(b => b.ToString("R", invariant) + "d")) + " }");
+        }
+
+        return text.Append(", options: new global::Repro.MetricOptions { ").Append(string.Join(", ", settings)).Append(" }").ToString();
     }
 
     private static string Literal(string value)

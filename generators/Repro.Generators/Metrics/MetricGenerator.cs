@@ -1,5 +1,7 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Repro.Generators.Common;
 
 namespace Repro.Generators.Metrics;
 
@@ -18,21 +20,52 @@ public sealed class MetricGenerator : IIncrementalGenerator
     {
         /// <summary>The parsed [Metric] methods.</summary>
         public const string MetricMethods = nameof(MetricMethods);
+
+        /// <summary>Every metric name of the compilation, for the duplicate check.</summary>
+        public const string MetricNames = nameof(MetricNames);
     }
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var methods = context.SyntaxProvider
+        var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 MetricAttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 MetricParser.Parse)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
             .WithTrackingName(TrackingNames.MetricMethods);
 
-        context.RegisterSourceOutput(methods, static (output, model) =>
-            output.AddSource(MetricEmitter.HintName(model), MetricEmitter.Emit(model)));
+        context.RegisterSourceOutput(parsed, static (output, result) =>
+        {
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            if (result.Model is { } model)
+            {
+                output.AddSource(MetricEmitter.HintName(model), MetricEmitter.Emit(model));
+            }
+        });
+
+        // Duplicate names need every method of the compilation: only the names travel this branch.
+        var names = parsed
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => new MetricName(result.Model!.MetricName, result.Model.Containing.HintName + "." + result.Model.MethodName, result.Model.Location))
+            .Collect()
+            .WithTrackingName(TrackingNames.MetricNames);
+        context.RegisterSourceOutput(names, static (output, all) =>
+        {
+            foreach (var group in all.GroupBy(n => n.Name, System.StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                var ordered = group.OrderBy(n => n.Method, System.StringComparer.Ordinal).ToList();
+                foreach (var duplicate in ordered.Skip(1))
+                {
+                    output.ReportDiagnostic(DiagnosticInfo.Create(MetricDiagnostics.DuplicateName, duplicate.Location?.ToLocation(), duplicate.Name, ordered[0].Method).ToDiagnostic());
+                }
+            }
+        });
     }
+
+    private sealed record MetricName(string Name, string Method, LocationInfo? Location);
 }

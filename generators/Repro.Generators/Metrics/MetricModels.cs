@@ -10,6 +10,8 @@ namespace Repro.Generators.Metrics;
 /// <param name="StepParameter">Name of the step parameter.</param>
 /// <param name="ValueParameter">Name of the value parameter.</param>
 /// <param name="ValueType">Keyword of the value's type: double, float, int or long.</param>
+/// <param name="Options">The attribute's settings.</param>
+/// <param name="Location">Where the method is declared, for diagnostics about it.</param>
 internal sealed record MetricMethodModel(
     ContainingTypeModel Containing,
     string Modifiers,
@@ -17,7 +19,26 @@ internal sealed record MetricMethodModel(
     string MetricName,
     string StepParameter,
     string ValueParameter,
-    string ValueType);
+    string ValueType,
+    MetricOptionsModel Options,
+    LocationInfo? Location);
+
+/// <summary>The [Metric] attribute's named settings; defaults match the runtime's MetricOptions.</summary>
+internal sealed record MetricOptionsModel(
+    string? Unit,
+    int EveryNSteps,
+    int Aggregation,
+    long IntervalSteps,
+    bool RecordValues,
+    EquatableArray<double> HistogramBounds)
+{
+    public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default);
+
+    public bool IsDefault => this == Default;
+}
+
+/// <summary>What parsing one attributed method gave: its model when it can be generated, and diagnostics.</summary>
+internal sealed record MetricParseResult(MetricMethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>The type (and the types around it) that a generated partial must reopen.</summary>
 /// <param name="Namespace">The namespace, empty for the global namespace.</param>

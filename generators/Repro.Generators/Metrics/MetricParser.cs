@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
@@ -12,40 +13,163 @@ namespace Repro.Generators.Metrics;
 /// <summary>Turns a [Metric] method's syntax and symbol into a <see cref="MetricMethodModel"/>.</summary>
 internal static class MetricParser
 {
-    /// <summary>
-    /// The model of the attributed method, or null when its shape is not supported (the compiler
-    /// then reports the partial method as lacking an implementation).
-    /// </summary>
-    public static MetricMethodModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>Parses one attributed method: its model when it can be generated, and every problem found.</summary>
+    public static MetricParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetNode is not MethodDeclarationSyntax syntax
-            || context.TargetSymbol is not IMethodSymbol method
-            || !method.IsPartialDefinition
-            || !method.ReturnsVoid
-            || method.IsGenericMethod
-            || method.Parameters.Length != 2
-            || method.Parameters[0].Type.SpecialType != SpecialType.System_Int64
-            || method.Parameters.Any(p => p.RefKind != RefKind.None))
+        if (context.TargetNode is not MethodDeclarationSyntax syntax || context.TargetSymbol is not IMethodSymbol method)
         {
-            return null;
+            return new MetricParseResult(null, default);
         }
 
-        var valueType = ValueTypeKeyword(method.Parameters[1].Type.SpecialType);
+        var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
+        var location = syntax.Identifier.GetLocation();
+        var display = method.ContainingType.Name + "." + method.Name;
         var containing = ParseContainingType(syntax, method.ContainingType);
-        if (valueType is null || containing is null)
+        if (!method.IsPartialDefinition || containing is null)
         {
-            return null;
+            diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.NotPartial, location, display));
+        }
+
+        if (!method.ReturnsVoid)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.NotVoid, location, display, method.ReturnType.ToDisplayString()));
+        }
+
+        var valueType = method.Parameters.Length == 2 ? ValueTypeKeyword(method.Parameters[1].Type.SpecialType) : null;
+        var parameterProblem =
+            method.IsGenericMethod ? "it is generic"
+            : method.Parameters.Length != 2 ? $"it has {method.Parameters.Length} parameters"
+            : method.Parameters[0].Type.SpecialType != SpecialType.System_Int64 ? $"the step is {method.Parameters[0].Type.ToDisplayString()}"
+            : valueType is null ? $"the value is {method.Parameters[1].Type.ToDisplayString()}"
+            : method.Parameters.Any(p => p.RefKind != RefKind.None) ? "a parameter is passed by reference"
+            : null;
+        if (parameterProblem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.UnsupportedParameters, location, display, parameterProblem));
+        }
+
+        var attribute = context.Attributes[0];
+        var name = ExplicitName(context.Attributes) ?? DeriveName(method.Name);
+        if (NameProblem(name) is { } nameProblem)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.InvalidName, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location, name, nameProblem));
+        }
+
+        var options = ParseOptions(attribute);
+        foreach (var problem in OptionProblems(options))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.InvalidOptions, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location, display, problem));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new MetricMethodModel(
-            containing,
-            syntax.Modifiers.ToString(),
-            method.Name,
-            ExplicitName(context.Attributes) ?? DeriveName(method.Name),
-            method.Parameters[0].Name,
-            method.Parameters[1].Name,
-            valueType);
+        var model = diagnostics.Count > 0
+            ? null
+            : new MetricMethodModel(
+                containing!,
+                syntax.Modifiers.ToString(),
+                method.Name,
+                name,
+                method.Parameters[0].Name,
+                method.Parameters[1].Name,
+                valueType!,
+                options,
+                LocationInfo.From(location));
+        return new MetricParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
+    }
+
+    /// <summary>Why a metric name would be refused at run time (same rules as MetricDeclaration), or null.</summary>
+    public static string? NameProblem(string name)
+    {
+        if (name.Length == 0)
+        {
+            return "it is empty";
+        }
+
+        if (name.Length > 128)
+        {
+            return $"it has {name.Length} characters; at most 128 are allowed";
+        }
+
+        foreach (var c in name)
+        {
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c is '_' or '.' or '/' or '-'))
+            {
+                return $"'{c}' is not allowed; use ASCII letters, digits, '_', '.', '/' and '-'";
+            }
+        }
+
+        return null;
+    }
+
+    private static MetricOptionsModel ParseOptions(AttributeData attribute)
+    {
+        var options = MetricOptionsModel.Default;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            var value = argument.Value;
+            options = argument.Key switch
+            {
+                "Unit" => options with { Unit = value.Value as string },
+                "EveryNSteps" when value.Value is int every => options with { EveryNSteps = every },
+                "Aggregation" when value.Value is int aggregation => options with { Aggregation = aggregation },
+                "IntervalSteps" when value.Value is long interval => options with { IntervalSteps = interval },
+                "RecordValues" when value.Value is bool record => options with { RecordValues = record },
+                "HistogramBounds" when value.Kind == TypedConstantKind.Array && !value.IsNull =>
+                    options with { HistogramBounds = new EquatableArray<double>(value.Values.Select(v => v.Value is double d ? d : double.NaN).ToImmutableArray()) },
+                _ => options,
+            };
+        }
+
+        return options;
+    }
+
+    /// <summary>The same checks MetricOptions makes at run time, made at compile time.</summary>
+    private static IEnumerable<string> OptionProblems(MetricOptionsModel options)
+    {
+        if (options.EveryNSteps < 1)
+        {
+            yield return $"EveryNSteps is {options.EveryNSteps}; it must be at least 1";
+        }
+
+        if (options.IntervalSteps < 1)
+        {
+            yield return $"IntervalSteps is {options.IntervalSteps}; it must be at least 1";
+        }
+
+        if (options.Aggregation is < 0 or > 3)
+        {
+            yield return $"Aggregation {options.Aggregation} is not a MetricAggregation";
+        }
+
+        if (!options.RecordValues && options.Aggregation == 0)
+        {
+            yield return "RecordValues is false and there is no Aggregation, so nothing would be recorded";
+        }
+
+        if (options.Aggregation == 2 && options.HistogramBounds.Length == 0)
+        {
+            yield return "a Histogram needs HistogramBounds";
+        }
+
+        if (options.HistogramBounds.Length > 0 && options.Aggregation != 2)
+        {
+            yield return "HistogramBounds is set but Aggregation is not Histogram";
+        }
+
+        for (var i = 0; i < options.HistogramBounds.Length; i++)
+        {
+            var bound = options.HistogramBounds[i];
+            if (double.IsNaN(bound) || double.IsInfinity(bound) || (i > 0 && bound <= options.HistogramBounds[i - 1]))
+            {
+                yield return $"HistogramBounds must be finite and strictly increasing; bound {i} is {bound.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
+                break;
+            }
+        }
+
+        if (options.Unit is { } unit && (unit.Length > 256 || unit.Any(char.IsControl)))
+        {
+            yield return "Unit has more than 256 characters or a control character";
+        }
     }
 
     /// <summary>

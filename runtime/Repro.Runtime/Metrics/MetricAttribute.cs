@@ -8,6 +8,8 @@ namespace Repro;
 /// The method returns void and takes the step (<see cref="long"/>) followed by one value of type
 /// <see cref="double"/>, <see cref="float"/>, <see cref="int"/> or <see cref="long"/>. Without a
 /// name, the metric is named after the method: <c>LogTrainLoss</c> becomes <c>train_loss</c>.
+/// The other settings become the metric's <see cref="MetricOptions"/>; the generator checks them at
+/// compile time (REPRO3xxx diagnostics), so they cannot fail at run time.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class MetricAttribute : Attribute
@@ -25,4 +27,22 @@ public sealed class MetricAttribute : Attribute
 
     /// <summary>The metric's name, or null to derive it from the method name.</summary>
     public string? Name { get; }
+
+    /// <summary>The unit, e.g. "s" or "samples/s".</summary>
+    public string? Unit { get; set; }
+
+    /// <summary>Record only steps that are multiples of this. Default 1 (every step).</summary>
+    public int EveryNSteps { get; set; } = 1;
+
+    /// <summary>The summary computed per interval of steps. Default none.</summary>
+    public MetricAggregation Aggregation { get; set; }
+
+    /// <summary>Steps per summary interval. Default 100.</summary>
+    public long IntervalSteps { get; set; } = 100;
+
+    /// <summary>Whether each value is recorded as well as summarised. Default true.</summary>
+    public bool RecordValues { get; set; } = true;
+
+    /// <summary>Bucket bounds for <see cref="MetricAggregation.Histogram"/>: finite, strictly increasing.</summary>
+    public double[]? HistogramBounds { get; set; }
 }

@@ -5,6 +5,7 @@ using Repro.Tests.Shared;
 
 namespace Repro.Generators.Tests.Metrics;
 
+[Collection(SequentialRuns.Name)]
 public class MetricGeneratedCodeTests
 {
     [Fact]
