@@ -90,6 +90,11 @@ internal static class MetricEmitter
             settings.Add("RecordValues = false");
         }
 
+        if (options.Goal != defaults.Goal)
+        {
+            settings.Add("Goal = global::Repro.MetricGoal." + (options.Goal == 1 ? "Minimize" : "Maximize"));
+        }
+
         if (options.HistogramBounds.Length > 0)
         {
             settings.Add("HistogramBounds = new double[] { " + string.Join(", ", options.HistogramBounds.Select(b => b.ToString("R", invariant) + "d")) + " }");

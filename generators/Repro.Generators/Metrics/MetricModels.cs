@@ -30,9 +30,10 @@ internal sealed record MetricOptionsModel(
     int Aggregation,
     long IntervalSteps,
     bool RecordValues,
-    EquatableArray<double> HistogramBounds)
+    EquatableArray<double> HistogramBounds,
+    int Goal)
 {
-    public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default);
+    public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default, 0);
 
     public bool IsDefault => this == Default;
 }

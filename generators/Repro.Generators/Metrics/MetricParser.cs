@@ -114,6 +114,7 @@ internal static class MetricParser
                 "Aggregation" when value.Value is int aggregation => options with { Aggregation = aggregation },
                 "IntervalSteps" when value.Value is long interval => options with { IntervalSteps = interval },
                 "RecordValues" when value.Value is bool record => options with { RecordValues = record },
+                "Goal" when value.Value is int goal => options with { Goal = goal },
                 "HistogramBounds" when value.Kind == TypedConstantKind.Array && !value.IsNull =>
                     options with { HistogramBounds = new EquatableArray<double>(value.Values.Select(v => v.Value is double d ? d : double.NaN).ToImmutableArray()) },
                 _ => options,
@@ -139,6 +140,11 @@ internal static class MetricParser
         if (options.Aggregation is < 0 or > 3)
         {
             yield return $"Aggregation {options.Aggregation} is not a MetricAggregation";
+        }
+
+        if (options.Goal is < 0 or > 2)
+        {
+            yield return $"Goal {options.Goal} is not a MetricGoal";
         }
 
         if (!options.RecordValues && options.Aggregation == 0)

@@ -43,6 +43,9 @@ public sealed class MetricAttribute : Attribute
     /// <summary>Whether each value is recorded as well as summarised. Default true.</summary>
     public bool RecordValues { get; set; } = true;
 
+    /// <summary>Whether lower or higher is better: the run then records the best value and its step.</summary>
+    public MetricGoal Goal { get; set; }
+
     /// <summary>Bucket bounds for <see cref="MetricAggregation.Histogram"/>: finite, strictly increasing.</summary>
     public double[]? HistogramBounds { get; set; }
 }

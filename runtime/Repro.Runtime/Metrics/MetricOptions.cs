@@ -16,6 +16,19 @@ public enum MetricAggregation
     Sketch,
 }
 
+/// <summary>Whether a lower or a higher value of a metric is better, so the run records its best value.</summary>
+public enum MetricGoal
+{
+    /// <summary>No best value is tracked.</summary>
+    None,
+
+    /// <summary>Lower is better (a loss, an error rate).</summary>
+    Minimize,
+
+    /// <summary>Higher is better (an accuracy, a reward).</summary>
+    Maximize,
+}
+
 /// <summary>Per-metric sampling and aggregation, validated when the metric is declared.</summary>
 public sealed class MetricOptions
 {
@@ -34,6 +47,9 @@ public sealed class MetricOptions
     /// <summary>Histogram bucket bounds: finite, strictly increasing, 1 to 1,000 of them.</summary>
     public IReadOnlyList<double>? HistogramBounds { get; init; }
 
+    /// <summary>Whether the run records this metric's best value and its step. Default none.</summary>
+    public MetricGoal Goal { get; init; }
+
     /// <summary>t-digest compression (10 to 1,000): more centroids, more accurate quantiles. Default 100.</summary>
     public double SketchCompression { get; init; } = 100;
 
@@ -45,6 +61,7 @@ public sealed class MetricOptions
         && IntervalSteps == other.IntervalSteps
         && RecordValues == other.RecordValues
         && SketchCompression.Equals(other.SketchCompression)
+        && Goal == other.Goal
         && (HistogramBounds ?? []).SequenceEqual(other.HistogramBounds ?? []);
 
     internal static void Validate(MetricOptions options, string metric)
@@ -57,6 +74,11 @@ public sealed class MetricOptions
         if (!Enum.IsDefined(options.Aggregation))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Aggregation, $"Metric '{metric}': unknown aggregation.");
+        }
+
+        if (!Enum.IsDefined(options.Goal))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Goal, $"Metric '{metric}': unknown goal.");
         }
 
         if (options.IntervalSteps < 1)

@@ -37,6 +37,9 @@ internal sealed class EventWriter : IDisposable
     private Aggregation.MetricAggregator?[] _aggregators = new Aggregation.MetricAggregator?[16];
     private readonly List<Event> _summaries = [];
     private bool _anyAggregation;
+    private readonly Aggregation.BestValueTracker _best = new();
+    private MetricGoal[] _goals = new MetricGoal[16];
+    private bool _anyGoal;
     private byte[] _buffer = new byte[256 * 1024];
     private int _length;
     private ulong _sequence;
@@ -70,6 +73,9 @@ internal sealed class EventWriter : IDisposable
 
     /// <summary>Sequence number of the last event written.</summary>
     public ulong LastSequence => Volatile.Read(ref _sequence);
+
+    /// <summary>Best values of metrics with a goal; read it after <see cref="Dispose"/>.</summary>
+    public IReadOnlyDictionary<string, Runs.BestValue> BestValues => _best.Best;
 
     /// <summary>Scalars lost to the buffer-full policy so far.</summary>
     public long Dropped => _ring.Dropped;
@@ -335,6 +341,18 @@ internal sealed class EventWriter : IDisposable
             DeclareIfNew(_batch[i].MetricId);
         }
 
+        if (_anyGoal)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ref readonly var entry = ref _batch[i];
+                if (_goals[entry.MetricId] != MetricGoal.None)
+                {
+                    _best.Offer(_metrics.Get(entry.MetricId).Name, _goals[entry.MetricId], entry.Step, entry.Value);
+                }
+            }
+        }
+
         if (_anyAggregation)
         {
             count = Aggregate(count);
@@ -417,16 +435,19 @@ internal sealed class EventWriter : IDisposable
         {
             Array.Resize(ref _declared, Math.Max(id + 1, _declared.Length * 2));
             Array.Resize(ref _aggregators, _declared.Length);
+            Array.Resize(ref _goals, _declared.Length);
         }
 
         var metric = _metrics.Get(id);
         _aggregators[id] = Aggregation.MetricAggregator.For(metric);
         _anyAggregation |= _aggregators[id] is not null;
+        _goals[id] = metric.Options.Goal;
+        _anyGoal |= metric.Options.Goal != MetricGoal.None;
         var evt = new Event
         {
             Name = metric.Name,
             TimestampUnixNanos = _clock.UnixNanosNow(),
-            MetricDeclared = new MetricDeclared { MetricId = (uint)id, Unit = metric.Unit ?? string.Empty },
+            MetricDeclared = new MetricDeclared { MetricId = (uint)id, Unit = metric.Unit ?? string.Empty, Goal = (int)metric.Options.Goal },
         };
         foreach (var (key, value) in metric.Tags)
         {

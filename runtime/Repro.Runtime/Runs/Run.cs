@@ -317,6 +317,7 @@ public sealed class Run : IDisposable
                     EndedAt = DateTimeOffset.UtcNow,
                     LastSequence = _writer.LastSequence,
                     DroppedEvents = (ulong)_writer.Dropped,
+                    Best = new SortedDictionary<string, BestValue>(_writer.BestValues.ToDictionary(), StringComparer.Ordinal),
                     Failure = message,
                 };
                 RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);

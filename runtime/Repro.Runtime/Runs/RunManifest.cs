@@ -46,6 +46,9 @@ public sealed record RunManifest
     /// <summary>Events the in-memory buffer dropped under its full policy (0 means none was lost).</summary>
     public ulong DroppedEvents { get; init; }
 
+    /// <summary>Best value and step of every metric declared with a goal, by metric name (ordinal order).</summary>
+    public IReadOnlyDictionary<string, BestValue> Best { get; init; } = new SortedDictionary<string, BestValue>(StringComparer.Ordinal);
+
     /// <summary>For a crashed run, what recovery found and did.</summary>
     public RunRecoveryReport? Recovery { get; init; }
 }

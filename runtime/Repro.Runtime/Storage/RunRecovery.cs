@@ -20,12 +20,22 @@ internal static class RunRecovery
         var problems = new List<WalCorruption>();
         Event? last = null;
         ulong dropped = 0;
+        var goals = new Dictionary<string, MetricGoal>(StringComparer.Ordinal);
+        var best = new Aggregation.BestValueTracker();
         foreach (var evt in WalEventReader.Read(walDirectory, problems.Add))
         {
             last = evt;
-            if (evt.ValueCase == Event.ValueOneofCase.Dropped)
+            switch (evt.ValueCase)
             {
-                dropped = evt.Dropped.Total;
+                case Event.ValueOneofCase.Dropped:
+                    dropped = evt.Dropped.Total;
+                    break;
+                case Event.ValueOneofCase.MetricDeclared:
+                    goals[evt.Name] = (MetricGoal)evt.MetricDeclared.Goal;
+                    break;
+                case Event.ValueOneofCase.Scalar when goals.TryGetValue(evt.Name, out var goal):
+                    best.Offer(evt.Name, goal, evt.Step, evt.Scalar.Value);
+                    break;
             }
         }
 
@@ -58,6 +68,7 @@ internal static class RunRecovery
             EndedAt = lastTime,
             LastSequence = lastSequence + (segments.Count > 0 ? 1ul : 0ul),
             DroppedEvents = Math.Max(manifest.DroppedEvents, dropped),
+            Best = new SortedDictionary<string, BestValue>(best.Best.ToDictionary(), StringComparer.Ordinal),
             Recovery = new RunRecoveryReport(DateTimeOffset.UtcNow, truncated, problems.Select(p => p.ToString()).ToArray()),
         };
         RunManifestJson.Write(ReproHome.ManifestPath(runDirectory), recovered);

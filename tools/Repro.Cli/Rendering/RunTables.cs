@@ -56,6 +56,11 @@ internal static class RunTables
         Row("Seeds", m.Seeds.Count == 0
             ? "none recorded"
             : string.Join(", ", m.Seeds.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.ToString(CultureInfo.InvariantCulture)}")));
+        foreach (var (metric, best) in m.Best.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            Row("Best " + metric, $"{best.Value.ToString("R", CultureInfo.InvariantCulture)} at step {best.Step.ToString(CultureInfo.InvariantCulture)} ({best.Goal})");
+        }
+
         if (m.Failure is not null)
         {
             Row("Failure", m.Failure);

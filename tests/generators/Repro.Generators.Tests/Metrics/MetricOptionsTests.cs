@@ -28,6 +28,15 @@ public class MetricOptionsTests
     }
 
     [Fact]
+    public void A_goal_is_emitted_by_name()
+    {
+        var (_, diagnostics, result) = GeneratorHarness.Run(new MetricGenerator(), "partial class M { [Repro.Metric(Goal = Repro.MetricGoal.Maximize)] partial void LogAccuracy(long step, double value); }");
+
+        Assert.Empty(diagnostics);
+        Assert.Contains("options: new global::Repro.MetricOptions { Goal = global::Repro.MetricGoal.Maximize }", result.Results[0].GeneratedSources[0].SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_unit_alone_adds_no_options()
     {
         var (_, _, result) = GeneratorHarness.Run(new MetricGenerator(), "partial class M { [Repro.Metric(Unit = \"s\")] partial void LogStepTime(long step, double value); }");
