@@ -9,7 +9,7 @@ internal static class MetricEmitter
 {
     /// <summary>The generated file's hint name; unique per method overload.</summary>
     public static string HintName(MetricMethodModel model) =>
-        $"{model.Containing.HintName}.{model.MethodName}_{model.ValueType}.Metric.g.cs";
+        $"{model.Containing.HintName}.{model.MethodName}_{Signature(model)}.Metric.g.cs";
 
     /// <summary>The generated source. Deterministic: depends only on the model.</summary>
     public static string Emit(MetricMethodModel model)
@@ -30,18 +30,40 @@ internal static class MetricEmitter
             indent += "    ";
         }
 
-        var field = $"__reproMetric_{model.MethodName}_{model.ValueType}";
-        source.Append(indent).Append("// Declared once: the name is validated here, never on the logging path.\n");
-        source.Append(indent).Append("private static readonly global::Repro.MetricDeclaration ").Append(field)
-            .Append(" = new global::Repro.MetricDeclaration(").Append(Literal(model.MetricName)).Append(Options(model.Options)).Append(");\n\n");
-        source.Append(indent).Append("[global::System.CodeDom.Compiler.GeneratedCode(\"Repro.Generators\", \"1.0\")]\n");
-        source.Append(indent).Append(model.Modifiers).Append(" void ").Append(model.MethodName)
-            .Append("(long ").Append(model.StepParameter).Append(", ").Append(model.ValueType).Append(' ').Append(model.ValueParameter).Append(")\n");
-        source.Append(indent).Append("{\n");
-        source.Append(indent).Append("    global::Repro.Run.Current?.LogScalar(").Append(field).Append(", ")
-            .Append(model.StepParameter).Append(", ").Append(model.ValueParameter).Append(");\n");
-        source.Append(indent).Append("}\n");
+        var single = model.Values.Length == 1;
+        var fields = model.Values.Select(v => single ? $"__reproMetric_{model.MethodName}_{v.Type}" : $"__reproMetric_{model.MethodName}_{Signature(model)}_{v.Parameter}").ToList();
+        source.Append(indent).Append("// Declared once: names and options are validated here, never on the logging path.\n");
+        for (var i = 0; i < fields.Count; i++)
+        {
+            source.Append(indent).Append("private static readonly global::Repro.MetricDeclaration ").Append(fields[i])
+                .Append(" = new global::Repro.MetricDeclaration(").Append(Literal(model.Values[i].MetricName)).Append(Options(model.Options)).Append(");\n");
+        }
 
+        source.Append('\n');
+        source.Append(indent).Append("[global::System.CodeDom.Compiler.GeneratedCode(\"Repro.Generators\", \"1.0\")]\n");
+        source.Append(indent).Append(model.Modifiers).Append(" void ").Append(model.MethodName).Append("(long ").Append(model.StepParameter);
+        foreach (var value in model.Values)
+        {
+            source.Append(", ").Append(value.Type).Append(' ').Append(value.Parameter);
+        }
+
+        source.Append(")\n").Append(indent).Append("{\n");
+        if (single)
+        {
+            source.Append(indent).Append("    global::Repro.Run.Current?.LogScalar(").Append(fields[0]).Append(", ")
+                .Append(model.StepParameter).Append(", ").Append(model.Values[0].Parameter).Append(");\n");
+        }
+        else
+        {
+            source.Append(indent).Append("    var run = global::Repro.Run.Current;\n");
+            source.Append(indent).Append("    if (run is null)\n").Append(indent).Append("    {\n").Append(indent).Append("        return;\n").Append(indent).Append("    }\n\n");
+            for (var i = 0; i < fields.Count; i++)
+            {
+                source.Append(indent).Append("    run.LogScalar(").Append(fields[i]).Append(", ").Append(model.StepParameter).Append(", ").Append(model.Values[i].Parameter).Append(");\n");
+            }
+        }
+
+        source.Append(indent).Append("}\n");
         for (var i = model.Containing.Declarations.Length - 1; i >= 0; i--)
         {
             indent = indent.Substring(4);
@@ -50,6 +72,8 @@ internal static class MetricEmitter
 
         return source.ToString();
     }
+
+    private static string Signature(MetricMethodModel model) => string.Join("_", model.Values.Select(v => v.Type));
 
     private static readonly string[] s_aggregations = ["None", "Statistics", "Histogram", "Sketch"];
 
@@ -62,7 +86,15 @@ internal static class MetricEmitter
             text.Append(", unit: ").Append(Literal(unit));
         }
 
-        if (options.IsDefault || (options with { Unit = null }).IsDefault)
+        if (options.Tags.Length > 0)
+        {
+            var tags = options.Tags.Select(t => (Key: t.Substring(0, t.IndexOf('=')), Value: t.Substring(t.IndexOf('=') + 1)))
+                .OrderBy(t => t.Key, System.StringComparer.Ordinal)
+                .Select(t => "[" + Literal(t.Key) + "] = " + Literal(t.Value));
+            text.Append(", tags: new global::System.Collections.Generic.Dictionary<string, string> { ").Append(string.Join(", ", tags)).Append(" }");
+        }
+
+        if ((options with { Unit = null, Tags = default }).IsDefault)
         {
             return text.ToString();
         }

@@ -51,7 +51,7 @@ public sealed class MetricGenerator : IIncrementalGenerator
         // Duplicate names need every method of the compilation: only the names travel this branch.
         var names = parsed
             .Where(static result => result.Model is not null)
-            .Select(static (result, _) => new MetricName(result.Model!.MetricName, result.Model.Containing.HintName + "." + result.Model.MethodName, result.Model.Location))
+            .SelectMany(static (result, _) => result.Model!.Values.Select(v => new MetricName(v.MetricName, result.Model.Containing.HintName + "." + result.Model.MethodName, result.Model.Location)))
             .Collect()
             .WithTrackingName(TrackingNames.MetricNames);
         context.RegisterSourceOutput(names, static (output, all) =>

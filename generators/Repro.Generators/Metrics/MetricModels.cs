@@ -6,10 +6,9 @@ namespace Repro.Generators.Metrics;
 /// <param name="Containing">The type that declares the method.</param>
 /// <param name="Modifiers">The method's modifiers as written, e.g. "public partial".</param>
 /// <param name="MethodName">The method's name.</param>
-/// <param name="MetricName">The metric's name in the run.</param>
+/// <param name="MetricName">The metric's name in the run (with several values, the prefix of theirs).</param>
 /// <param name="StepParameter">Name of the step parameter.</param>
-/// <param name="ValueParameter">Name of the value parameter.</param>
-/// <param name="ValueType">Keyword of the value's type: double, float, int or long.</param>
+/// <param name="Values">The value parameters, one metric each.</param>
 /// <param name="Options">The attribute's settings.</param>
 /// <param name="Location">Where the method is declared, for diagnostics about it.</param>
 internal sealed record MetricMethodModel(
@@ -18,10 +17,15 @@ internal sealed record MetricMethodModel(
     string MethodName,
     string MetricName,
     string StepParameter,
-    string ValueParameter,
-    string ValueType,
+    EquatableArray<MetricValueModel> Values,
     MetricOptionsModel Options,
     LocationInfo? Location);
+
+/// <summary>One value parameter of a [Metric] method and the metric it feeds.</summary>
+/// <param name="Parameter">The parameter's name.</param>
+/// <param name="Type">Keyword of its type: double, float, int or long.</param>
+/// <param name="MetricName">The metric's name: the method's alone, or prefix/parameter with several values.</param>
+internal sealed record MetricValueModel(string Parameter, string Type, string MetricName);
 
 /// <summary>The [Metric] attribute's named settings; defaults match the runtime's MetricOptions.</summary>
 internal sealed record MetricOptionsModel(
@@ -31,9 +35,10 @@ internal sealed record MetricOptionsModel(
     long IntervalSteps,
     bool RecordValues,
     EquatableArray<double> HistogramBounds,
-    int Goal)
+    int Goal,
+    EquatableArray<string> Tags)
 {
-    public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default, 0);
+    public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default, 0, default);
 
     public bool IsDefault => this == Default;
 }

@@ -35,12 +35,12 @@ internal static class MetricParser
             diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.NotVoid, location, display, method.ReturnType.ToDisplayString()));
         }
 
-        var valueType = method.Parameters.Length == 2 ? ValueTypeKeyword(method.Parameters[1].Type.SpecialType) : null;
+        var unsupportedValue = method.Parameters.Skip(1).FirstOrDefault(p => ValueTypeKeyword(p.Type.SpecialType) is null);
         var parameterProblem =
             method.IsGenericMethod ? "it is generic"
-            : method.Parameters.Length != 2 ? $"it has {method.Parameters.Length} parameters"
+            : method.Parameters.Length < 2 ? $"it has {method.Parameters.Length} parameter(s)"
             : method.Parameters[0].Type.SpecialType != SpecialType.System_Int64 ? $"the step is {method.Parameters[0].Type.ToDisplayString()}"
-            : valueType is null ? $"the value is {method.Parameters[1].Type.ToDisplayString()}"
+            : unsupportedValue is not null ? $"value '{unsupportedValue.Name}' is {unsupportedValue.Type.ToDisplayString()}"
             : method.Parameters.Any(p => p.RefKind != RefKind.None) ? "a parameter is passed by reference"
             : null;
         if (parameterProblem is not null)
@@ -50,9 +50,16 @@ internal static class MetricParser
 
         var attribute = context.Attributes[0];
         var name = ExplicitName(context.Attributes) ?? DeriveName(method.Name);
-        if (NameProblem(name) is { } nameProblem)
+        // One value keeps the method's metric name; several become name/parameter each.
+        var values = method.Parameters.Skip(1)
+            .Select(p => new MetricValueModel(p.Name, ValueTypeKeyword(p.Type.SpecialType) ?? "?", method.Parameters.Length == 2 ? name : name + "/" + DeriveName(p.Name)))
+            .ToImmutableArray();
+        foreach (var metricName in values.Select(v => v.MetricName).DefaultIfEmpty(name).Distinct())
         {
-            diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.InvalidName, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location, name, nameProblem));
+            if (NameProblem(metricName) is { } nameProblem)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.InvalidName, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location, metricName, nameProblem));
+            }
         }
 
         var options = ParseOptions(attribute);
@@ -70,8 +77,7 @@ internal static class MetricParser
                 method.Name,
                 name,
                 method.Parameters[0].Name,
-                method.Parameters[1].Name,
-                valueType!,
+                new EquatableArray<MetricValueModel>(values),
                 options,
                 LocationInfo.From(location));
         return new MetricParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
@@ -115,6 +121,8 @@ internal static class MetricParser
                 "IntervalSteps" when value.Value is long interval => options with { IntervalSteps = interval },
                 "RecordValues" when value.Value is bool record => options with { RecordValues = record },
                 "Goal" when value.Value is int goal => options with { Goal = goal },
+                "Tags" when value.Kind == TypedConstantKind.Array && !value.IsNull =>
+                    options with { Tags = new EquatableArray<string>(value.Values.Select(v => v.Value as string ?? string.Empty).ToImmutableArray()) },
                 "HistogramBounds" when value.Kind == TypedConstantKind.Array && !value.IsNull =>
                     options with { HistogramBounds = new EquatableArray<double>(value.Values.Select(v => v.Value is double d ? d : double.NaN).ToImmutableArray()) },
                 _ => options,
@@ -175,6 +183,35 @@ internal static class MetricParser
         if (options.Unit is { } unit && (unit.Length > 256 || unit.Any(char.IsControl)))
         {
             yield return "Unit has more than 256 characters or a control character";
+        }
+
+        if (options.Tags.Length > 16)
+        {
+            yield return $"it has {options.Tags.Length} tags; at most 16 are allowed";
+        }
+
+        var keys = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var tag in options.Tags)
+        {
+            var separator = tag.IndexOf('=');
+            var key = separator < 0 ? tag : tag.Substring(0, separator);
+            var value = separator < 0 ? null : tag.Substring(separator + 1);
+            if (value is null)
+            {
+                yield return $"tag '{tag}' is not key=value";
+            }
+            else if (key.Length is 0 or > 64 || !key.All(c => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c is '_' or '.' or '-'))
+            {
+                yield return $"tag key '{key}' must be 1 to 64 ASCII letters, digits, '_', '.' and '-'";
+            }
+            else if (value.Length > 256 || value.Any(char.IsControl))
+            {
+                yield return $"tag '{key}' has a value over 256 characters or with a control character";
+            }
+            else if (!keys.Add(key))
+            {
+                yield return $"tag '{key}' is given twice";
+            }
         }
     }
 

@@ -5,9 +5,11 @@ namespace Repro;
 /// into the current run, e.g. <c>[Metric] partial void LogLoss(long step, double value);</c>.
 /// </summary>
 /// <remarks>
-/// The method returns void and takes the step (<see cref="long"/>) followed by one value of type
-/// <see cref="double"/>, <see cref="float"/>, <see cref="int"/> or <see cref="long"/>. Without a
-/// name, the metric is named after the method: <c>LogTrainLoss</c> becomes <c>train_loss</c>.
+/// The method returns void and takes the step (<see cref="long"/>) followed by one or more values of
+/// type <see cref="double"/>, <see cref="float"/>, <see cref="int"/> or <see cref="long"/>. Without a
+/// name, the metric is named after the method: <c>LogTrainLoss</c> becomes <c>train_loss</c>. With
+/// several values, each is its own metric, named after the method and the parameter:
+/// <c>LogLoss(long step, double train, double validation)</c> records <c>loss/train</c> and <c>loss/validation</c>.
 /// The other settings become the metric's <see cref="MetricOptions"/>; the generator checks them at
 /// compile time (REPRO3xxx diagnostics), so they cannot fail at run time.
 /// </remarks>
@@ -42,6 +44,9 @@ public sealed class MetricAttribute : Attribute
 
     /// <summary>Whether each value is recorded as well as summarised. Default true.</summary>
     public bool RecordValues { get; set; } = true;
+
+    /// <summary>Tags fixed for every value, as "key=value" (at most 16).</summary>
+    public string[]? Tags { get; set; }
 
     /// <summary>Whether lower or higher is better: the run then records the best value and its step.</summary>
     public MetricGoal Goal { get; set; }

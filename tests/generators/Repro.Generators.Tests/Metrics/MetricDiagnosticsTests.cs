@@ -20,6 +20,10 @@ public class MetricDiagnosticsTests
     [InlineData("partial class M { [Repro.Metric(Aggregation = Repro.MetricAggregation.Histogram)] partial void LogLoss(long s, double v); }", "REPRO3006")]
     [InlineData("partial class M { [Repro.Metric(Aggregation = Repro.MetricAggregation.Histogram, HistogramBounds = new[] { 1.0, 0.5 })] partial void LogLoss(long s, double v); }", "REPRO3006")]
     [InlineData("partial class M { [Repro.Metric(HistogramBounds = new[] { 1.0 })] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(Tags = new[] { \"phase\" })] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(Tags = new[] { \"bad key=x\" })] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(Tags = new[] { \"a=1\", \"a=2\" })] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric] partial void LogLoss(long s, double v, string note); }", "REPRO3003")]
     public void Each_mistake_gets_its_diagnostic_and_no_code(string source, string id)
     {
         var (_, diagnostics, result) = GeneratorHarness.Run(new MetricGenerator(), source);

@@ -28,7 +28,7 @@ public class MetricEmitterTests
 
             partial class TrainingMetrics
             {
-                // Declared once: the name is validated here, never on the logging path.
+                // Declared once: names and options are validated here, never on the logging path.
                 private static readonly global::Repro.MetricDeclaration __reproMetric_LogLoss_double = new global::Repro.MetricDeclaration("loss");
 
                 [global::System.CodeDom.Compiler.GeneratedCode("Repro.Generators", "1.0")]

@@ -28,6 +28,36 @@ public class MetricOptionsTests
     }
 
     [Fact]
+    public void Several_values_per_call_become_one_metric_each_with_the_fixed_tags()
+    {
+        var (output, diagnostics, result) = GeneratorHarness.Run(new MetricGenerator(), """
+            namespace Scratch;
+            public sealed partial class Metrics
+            {
+                [Repro.Metric(Tags = new[] { "model=mlp", "phase=train" })]
+                public partial void LogLoss(long step, double train, float validation);
+            }
+            """);
+        Assert.Empty(diagnostics);
+        var text = Assert.Single(result.Results[0].GeneratedSources).SourceText.ToString();
+        Assert.Contains("""new global::Repro.MetricDeclaration("loss/train", tags: new global::System.Collections.Generic.Dictionary<string, string> { ["model"] = "mlp", ["phase"] = "train" });""", text, StringComparison.Ordinal);
+        Assert.Contains("new global::Repro.MetricDeclaration(\"loss/validation\"", text, StringComparison.Ordinal);
+
+        var type = GeneratorHarness.Load(output).GetType("Scratch.Metrics")!;
+        using var home = new TemporaryDirectory();
+        string runId;
+        using (var run = Run.Start(new RunOptions { Home = home.Path, TelemetryInterval = TimeSpan.Zero }))
+        {
+            runId = run.Id.ToString();
+            type.GetMethod("LogLoss")!.Invoke(Activator.CreateInstance(type), [7L, 0.5, 0.75f]);
+        }
+
+        var scalars = new RunStore(home.Path).ReadEvents(runId).Where(e => e.ValueCase == Event.ValueOneofCase.Scalar).ToList();
+        Assert.Equal([("loss/train", 7L, 0.5), ("loss/validation", 7L, 0.75)], scalars.Select(e => (e.Name, e.Step, e.Scalar.Value)));
+        Assert.All(scalars, e => Assert.Equal("train", e.Tags["phase"]));
+    }
+
+    [Fact]
     public void A_goal_is_emitted_by_name()
     {
         var (_, diagnostics, result) = GeneratorHarness.Run(new MetricGenerator(), "partial class M { [Repro.Metric(Goal = Repro.MetricGoal.Maximize)] partial void LogAccuracy(long step, double value); }");
