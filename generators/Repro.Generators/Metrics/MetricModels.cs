@@ -45,9 +45,3 @@ internal sealed record MetricOptionsModel(
 
 /// <summary>What parsing one attributed method gave: its model when it can be generated, and diagnostics.</summary>
 internal sealed record MetricParseResult(MetricMethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
-
-/// <summary>The type (and the types around it) that a generated partial must reopen.</summary>
-/// <param name="Namespace">The namespace, empty for the global namespace.</param>
-/// <param name="Declarations">Declarations from outermost to innermost, e.g. "partial class Outer", "partial struct Inner".</param>
-/// <param name="HintName">A file-name-safe unique name of the innermost type.</param>
-internal sealed record ContainingTypeModel(string Namespace, EquatableArray<string> Declarations, string HintName);

@@ -24,7 +24,7 @@ internal static class MetricParser
         var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
         var location = syntax.Identifier.GetLocation();
         var display = method.ContainingType.Name + "." + method.Name;
-        var containing = ParseContainingType(syntax, method.ContainingType);
+        var containing = ContainingTypes.Parse(syntax, method.ContainingType);
         if (!method.IsPartialDefinition || containing is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.NotPartial, location, display));
@@ -270,34 +270,4 @@ internal static class MetricParser
         _ => null,
     };
 
-    private static ContainingTypeModel? ParseContainingType(MethodDeclarationSyntax method, INamedTypeSymbol type)
-    {
-        var declarations = ImmutableArray.CreateBuilder<string>();
-        for (var node = method.Parent as TypeDeclarationSyntax; node is not null; node = node.Parent as TypeDeclarationSyntax)
-        {
-            if (!node.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                return null;
-            }
-
-            declarations.Insert(0, $"partial {Keyword(node)} {node.Identifier.ValueText}{node.TypeParameterList}");
-        }
-
-        if (declarations.Count == 0)
-        {
-            return null;
-        }
-
-        var ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
-        var hint = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
-            .Replace('<', '{').Replace('>', '}').Replace(' ', '_');
-        return new ContainingTypeModel(ns, new EquatableArray<string>(declarations.ToImmutable()), hint);
-    }
-
-    private static string Keyword(TypeDeclarationSyntax node) => node switch
-    {
-        RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
-        RecordDeclarationSyntax => "record",
-        _ => node.Keyword.ValueText,
-    };
 }
