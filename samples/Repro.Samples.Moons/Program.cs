@@ -5,44 +5,56 @@ using Repro.TorchSharp.Seeding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-// A small classifier on the two-moons dataset, recorded by Repro: run id, build stamp, seed and
-// every mini-batch loss land under $REPRO_HOME (default ./.repro).
-const int DefaultSeed = 20261126;
-const int SampleCount = 1024;
-const int BatchSize = 64;
-const int Epochs = 25;
-
-var seed = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : DefaultSeed;
+// A small classifier on the two-moons dataset, recorded by Repro: run id, build stamp, configuration
+// and its hash, seeds and every mini-batch loss land under $REPRO_HOME (default ./.repro).
+// Change any setting with --key value (e.g. --seed 7 --epochs 50) or REPRO_HP_KEY variables.
+TrainingConfig config;
+try
+{
+    config = new TrainingConfig().BindFromProcess(args);
+    if (config.Validate() is { Count: > 0 } problems)
+    {
+        throw new HyperparameterException(problems);
+    }
+}
+catch (HyperparameterException e)
+{
+    // A mistyped option is the user's to fix, not a crash: say what is wrong, before any run starts.
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
 
 using var run = Run.Start(new RunOptions { Name = "moons-classifier" });
 try
 {
-    TorchSeeds.ManualSeed(seed);
+    run.RecordHyperparameters(config);
+    Console.Write(config.ToSummary());
+    TorchSeeds.ManualSeed(config.Seed);
     var metrics = new TrainingMetrics();
-    var (features, labels) = MoonsDataset.Generate(SampleCount, noise: 0.15, seed);
+    var (features, labels) = MoonsDataset.Generate(config.SampleCount, config.Noise, (int)config.Seed);
 
     var model = nn.Sequential(
-        ("hidden1", nn.Linear(2, 32)),
+        ("hidden1", nn.Linear(2, config.HiddenUnits)),
         ("tanh1", nn.Tanh()),
-        ("hidden2", nn.Linear(32, 32)),
+        ("hidden2", nn.Linear(config.HiddenUnits, config.HiddenUnits)),
         ("tanh2", nn.Tanh()),
-        ("output", nn.Linear(32, 2)));
-    var optimizer = optim.Adam(model.parameters(), lr: 0.01);
+        ("output", nn.Linear(config.HiddenUnits, 2)));
+    var optimizer = optim.Adam(model.parameters(), lr: config.LearningRate);
     var criterion = nn.CrossEntropyLoss();
-    var shuffle = new Generator((ulong)seed);
+    var shuffle = new Generator((ulong)config.Seed);
 
     long step = 0;
     double accuracy = 0;
-    for (var epoch = 0; epoch < Epochs; epoch++)
+    for (var epoch = 0; epoch < config.Epochs; epoch++)
     {
         using (NewDisposeScope())
         {
             model.train();
-            var order = randperm(SampleCount, generator: shuffle);
-            for (var start = 0; start < SampleCount; start += BatchSize)
+            var order = randperm(config.SampleCount, generator: shuffle);
+            for (var start = 0; start < config.SampleCount; start += config.BatchSize)
             {
                 using var batchScope = NewDisposeScope();
-                var batch = order.narrow(0, start, Math.Min(BatchSize, SampleCount - start));
+                var batch = order.narrow(0, start, Math.Min(config.BatchSize, config.SampleCount - start));
                 var loss = criterion.forward(model.forward(features.index_select(0, batch)), labels.index_select(0, batch));
                 optimizer.zero_grad();
                 loss.backward();
@@ -60,7 +72,7 @@ try
         }
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained {Epochs} epochs ({step} steps), final accuracy {accuracy:P1}."));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained {config.Epochs} epochs ({step} steps), final accuracy {accuracy:P1}."));
     run.Finish();
     Console.WriteLine($"Run {run.Id} finished.");
     Console.WriteLine($"Stored in {run.Directory}");
@@ -71,3 +83,5 @@ catch (Exception e)
     run.Fail(e);
     throw;
 }
+
+return 0;

@@ -15,7 +15,7 @@ public partial class SampleTests
 
         var first = RunSample(home.Path);
         var second = RunSample(home.Path);
-        var other = RunSample(home.Path, "7");
+        var other = RunSample(home.Path, "--seed", "7");
 
         Assert.Equal(400, first.Count);
         Assert.Equal(first.Select(BitConverter.DoubleToInt64Bits), second.Select(BitConverter.DoubleToInt64Bits));
@@ -38,6 +38,9 @@ public partial class SampleTests
         Assert.Matches("^[0-9a-f]{40}$", manifest.Build.Commit);
         Assert.NotNull(manifest.Build.Dirty);
         Assert.Equal(20261126, manifest.Seeds["torch.cpu"]);
+        Assert.Equal(20261126, manifest.Hyperparameters!.Value.GetProperty("seed").GetInt64());
+        Assert.Matches("^[0-9a-f]{64}$", manifest.ConfigHash);
+        Assert.Contains("learning_rate", result.Output, StringComparison.Ordinal); // the configuration summary
         var accuracy = store.ReadEvents(runId).Where(e => e.ValueCase == Event.ValueOneofCase.Scalar && e.Name == "train/accuracy").Select(e => e.Scalar.Value).ToList();
         Assert.Equal(25, accuracy.Count);
         Assert.True(accuracy[^1] > 0.95, $"final accuracy {accuracy[^1]}");

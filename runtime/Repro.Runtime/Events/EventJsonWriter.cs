@@ -135,6 +135,11 @@ public static class EventJsonWriter
 
                 writer.WriteEndArray();
                 break;
+            case Event.ValueOneofCase.Hyperparameters:
+                writer.WriteString("sha256", evt.Hyperparameters.Sha256);
+                writer.WritePropertyName("configuration");
+                writer.WriteRawValue(evt.Hyperparameters.CanonicalJson, skipInputValidation: false);
+                break;
             case Event.ValueOneofCase.Text:
                 writer.WriteString("level", evt.Text.Level.ToString().ToLowerInvariant());
                 writer.WriteString("message", evt.Text.Message);

@@ -205,6 +205,37 @@ public sealed class Run : IDisposable
         Enqueue("retry", step, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.Retry, Message = what, Attempt = attempt });
     }
 
+    /// <summary>
+    /// Records the run's configuration: validates it (every problem at once), then writes its
+    /// canonical JSON and SHA-256 into the manifest and as a <c>hyperparameters</c> event.
+    /// </summary>
+    /// <exception cref="HyperparameterException">The configuration breaks its rules.</exception>
+    public void RecordHyperparameters(IHyperparameters configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = configuration.Validate();
+        if (problems.Count > 0)
+        {
+            throw new HyperparameterException(problems);
+        }
+
+        var json = configuration.ToCanonicalJson();
+        var hash = Hyperparameters.CanonicalJson.Sha256(json);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        lock (_gate)
+        {
+            if (_ended)
+            {
+                ThrowEnded();
+            }
+
+            _manifest = _manifest with { Hyperparameters = document.RootElement.Clone(), ConfigHash = hash };
+            RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
+        }
+
+        Enqueue("hyperparameters", 0, e => e.Hyperparameters = new Events.Hyperparameters { CanonicalJson = json, Sha256 = hash });
+    }
+
     /// <summary>Records in the manifest that generator <paramref name="generator"/> was seeded with <paramref name="seed"/>.</summary>
     public void RecordSeed(string generator, long seed)
     {

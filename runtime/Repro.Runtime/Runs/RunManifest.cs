@@ -34,6 +34,12 @@ public sealed record RunManifest
     /// <summary>The machine and process.</summary>
     public required RunEnvironment Environment { get; init; }
 
+    /// <summary>The configuration as recorded by <see cref="Run.RecordHyperparameters"/> (canonical JSON), or null.</summary>
+    public System.Text.Json.JsonElement? Hyperparameters { get; init; }
+
+    /// <summary>SHA-256 of the canonical configuration JSON, or null: equal hashes mean equal configurations.</summary>
+    public string? ConfigHash { get; init; }
+
     /// <summary>Every seed Repro saw set, by generator name, in ordinal order.</summary>
     public IReadOnlyDictionary<string, long> Seeds { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 

@@ -1,0 +1,34 @@
+using Repro.Generators.Common;
+
+namespace Repro.Generators.Hyperparameters;
+
+/// <summary>One [Hyperparameter] property as plain equatable data.</summary>
+/// <param name="Containing">The configuration type.</param>
+/// <param name="Name">The property's name.</param>
+/// <param name="Key">Its key: snake_case of the name.</param>
+/// <param name="Kind">bool, int, long, float, double, string or enum.</param>
+/// <param name="TypeName">Fully qualified type, for enums.</param>
+/// <param name="Description">From the attribute.</param>
+/// <param name="Unit">From the attribute.</param>
+/// <param name="Min">From the attribute; NaN when absent.</param>
+/// <param name="Max">From the attribute; NaN when absent.</param>
+/// <param name="AllowedValues">From the attribute.</param>
+/// <param name="Required">From the attribute.</param>
+internal sealed record HyperparameterModel(
+    ContainingTypeModel Containing,
+    string Name,
+    string Key,
+    string Kind,
+    string TypeName,
+    string? Description,
+    string? Unit,
+    double Min,
+    double Max,
+    EquatableArray<string> AllowedValues,
+    bool Required);
+
+/// <summary>A configuration type and its hyperparameters, sorted by key.</summary>
+internal sealed record HyperparameterTypeModel(ContainingTypeModel Containing, EquatableArray<HyperparameterModel> Properties);
+
+/// <summary>What parsing one attributed property gave.</summary>
+internal sealed record HyperparameterParseResult(HyperparameterModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Repro.Generators.Common;
+using Repro.Generators.Metrics;
+
+namespace Repro.Generators.Hyperparameters;
+
+/// <summary>Turns a [Hyperparameter] property into a <see cref="HyperparameterModel"/> and diagnostics.</summary>
+internal static class HyperparameterParser
+{
+    public static HyperparameterParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetNode is not PropertyDeclarationSyntax syntax || context.TargetSymbol is not IPropertySymbol property)
+        {
+            return new HyperparameterParseResult(null, default);
+        }
+
+        var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
+        var location = syntax.Identifier.GetLocation();
+        var display = property.ContainingType.Name + "." + property.Name;
+        var containing = ContainingTypes.Parse(syntax, property.ContainingType);
+        if (containing is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.NotPartial, location, display));
+        }
+
+        var kind = KindOf(property.Type);
+        if (kind is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.UnsupportedType, location, display, property.Type.ToDisplayString()));
+        }
+
+        if (property.SetMethod is null || property.SetMethod.IsInitOnly)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.NoSetter, location, display));
+        }
+
+        var attribute = context.Attributes[0];
+        string? description = null, unit = null;
+        double min = double.NaN, max = double.NaN;
+        var allowed = ImmutableArray<string>.Empty;
+        var required = false;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            switch (argument.Key)
+            {
+                case "Description": description = argument.Value.Value as string; break;
+                case "Unit": unit = argument.Value.Value as string; break;
+                case "Min" when argument.Value.Value is double d: min = d; break;
+                case "Max" when argument.Value.Value is double d: max = d; break;
+                case "Required" when argument.Value.Value is bool b: required = b; break;
+                case "AllowedValues" when !argument.Value.IsNull:
+                    allowed = argument.Value.Values.Select(v => v.Value as string ?? string.Empty).ToImmutableArray();
+                    break;
+            }
+        }
+
+        var isNumber = kind is "int" or "long" or "float" or "double";
+        var ruleLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
+        void Rule(string problem) => diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.InvalidRule, ruleLocation, display, problem));
+        if (kind is not null && !isNumber && (!double.IsNaN(min) || !double.IsNaN(max)))
+        {
+            Rule("Min and Max apply to numbers only");
+        }
+
+        if (!double.IsNaN(min) && !double.IsNaN(max) && min > max)
+        {
+            Rule("Min is greater than Max");
+        }
+
+        if (kind is not null && kind != "string" && allowed.Length > 0)
+        {
+            Rule("AllowedValues apply to strings only (an enum already lists its values)");
+        }
+
+        if (kind is not null && kind != "string" && required)
+        {
+            Rule("Required applies to strings only");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var model = diagnostics.Count > 0
+            ? null
+            : new HyperparameterModel(
+                containing!,
+                property.Name,
+                MetricParser.DeriveName(property.Name),
+                kind!,
+                property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                description,
+                unit,
+                min,
+                max,
+                new EquatableArray<string>(allowed),
+                required);
+        return new HyperparameterParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
+    }
+
+    private static string? KindOf(ITypeSymbol type) => type.TypeKind == TypeKind.Enum ? "enum" : type.SpecialType switch
+    {
+        SpecialType.System_Boolean => "bool",
+        SpecialType.System_Int32 => "int",
+        SpecialType.System_Int64 => "long",
+        SpecialType.System_Single => "float",
+        SpecialType.System_Double => "double",
+        SpecialType.System_String => "string",
+        _ => null,
+    };
+}

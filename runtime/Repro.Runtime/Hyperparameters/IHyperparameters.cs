@@ -1,0 +1,24 @@
+namespace Repro;
+
+/// <summary>A run's configuration, implemented by Repro's generator for types with <see cref="HyperparameterAttribute"/> properties.</summary>
+public interface IHyperparameters
+{
+    /// <summary>The configuration as canonical JSON: keys sorted ordinally, invariant number formats, no whitespace.</summary>
+    string ToCanonicalJson();
+
+    /// <summary>SHA-256 of the UTF-8 canonical JSON, lowercase hex: the same values give the same hash anywhere.</summary>
+    string ComputeHash();
+
+    /// <summary>Every rule the values break (range, allowed values, required), or none.</summary>
+    IReadOnlyList<string> Validate();
+
+    /// <summary>
+    /// Sets hyperparameters from the environment (<c>REPRO_HP_KEY</c>), then from the command line
+    /// (<c>--key value</c> or <c>--key=value</c>), so that defaults &lt; environment &lt; command line.
+    /// </summary>
+    /// <exception cref="HyperparameterException">Unknown options or malformed values; all of them are listed.</exception>
+    void Bind(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment);
+
+    /// <summary>One line per hyperparameter, for people: key = value unit — description.</summary>
+    string ToSummary();
+}
