@@ -14,7 +14,7 @@ internal static class HyperparameterDiagnostics
 
     public static readonly DiagnosticDescriptor UnsupportedType = Create(
         "REPRO3102", "[Hyperparameter] property of an unsupported type",
-        "'{0}' is {1}; hyperparameters are bool, int, long, float, double, string or an enum");
+        "'{0}' is {1}; hyperparameters are bool, int, long, float, double, string, TimeSpan, an enum, or a one-dimensional array of these");
 
     public static readonly DiagnosticDescriptor NoSetter = Create(
         "REPRO3103", "[Hyperparameter] property without a setter",

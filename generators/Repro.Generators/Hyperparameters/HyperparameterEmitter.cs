@@ -39,7 +39,7 @@ internal static class HyperparameterEmitter
         Line("public string ToCanonicalJson() => new global::Repro.Hyperparameters.CanonicalJson()");
         foreach (var p in properties)
         {
-            Line("    .Add(" + Literal(p.Key) + ", " + JsonValue(p) + ")");
+            Line("    ." + (p.IsArray ? "AddArray(" : "Add(") + Literal(p.Key) + ", " + JsonValue(p) + ")");
         }
 
         Line("    .Build();");
@@ -55,19 +55,24 @@ internal static class HyperparameterEmitter
         Line("    var problems = new global::System.Collections.Generic.List<string>();");
         foreach (var p in properties)
         {
+            var key = Literal(p.Key);
             if (!double.IsNaN(p.Min) || !double.IsNaN(p.Max))
             {
-                Line($"    {Checks}.Range(problems, {Literal(p.Key)}, this.{p.Name}, {Double(p.Min)}, {Double(p.Max)});");
+                Line(p.IsArray
+                    ? $"    {Checks}.RangeEach(problems, {key}, this.{p.Name} is null ? null : {Linq}.Select(this.{p.Name}, static x => (double)x), {Double(p.Min)}, {Double(p.Max)});"
+                    : $"    {Checks}.Range(problems, {key}, this.{p.Name}, {Double(p.Min)}, {Double(p.Max)});");
             }
 
             if (p.AllowedValues.Length > 0)
             {
-                Line($"    {Checks}.OneOf(problems, {Literal(p.Key)}, this.{p.Name}, new[] {{ {string.Join(", ", p.AllowedValues.Select(Literal))} }});");
+                Line($"    {Checks}.{(p.IsArray ? "OneOfEach" : "OneOf")}(problems, {key}, this.{p.Name}, new[] {{ {string.Join(", ", p.AllowedValues.Select(Literal))} }});");
             }
 
             if (p.Required)
             {
-                Line($"    {Checks}.Required(problems, {Literal(p.Key)}, this.{p.Name});");
+                Line(p.IsArray
+                    ? $"    if (this.{p.Name} is null || this.{p.Name}.Length == 0) {{ problems.Add({Literal(p.Key + " is required")}); }}"
+                    : $"    {Checks}.Required(problems, {key}, this.{p.Name});");
             }
         }
 
@@ -114,29 +119,62 @@ internal static class HyperparameterEmitter
         return source.ToString();
     }
 
-    private static string JsonValue(HyperparameterModel p) => p.Kind switch
+    private const string Linq = "global::System.Linq.Enumerable";
+
+    private static string JsonValue(HyperparameterModel p)
     {
-        "int" or "long" => "(long)this." + p.Name,
-        "float" or "double" => "(double)this." + p.Name,
-        "enum" => "this." + p.Name + ".ToString()",
-        _ => "this." + p.Name,
-    };
+        var value = "this." + p.Name;
+        if (!p.IsArray)
+        {
+            return p.Kind switch
+            {
+                "int" or "long" => "(long)" + value,
+                "float" or "double" => "(double)" + value,
+                "enum" => value + ".ToString()",
+                _ => value,
+            };
+        }
+
+        var element = p.Kind switch
+        {
+            "int" or "long" => "static x => (long)x",
+            "float" or "double" => "static x => (double)x",
+            "enum" => "static x => (string?)x.ToString()",
+            "timespan" => "static x => (string?)x.ToString(\"c\", global::System.Globalization.CultureInfo.InvariantCulture)",
+            "bool" => "static x => x",
+            _ => "static x => (string?)x",
+        };
+        return $"{value} is null ? null : {Linq}.Select({value}, {element})";
+    }
 
     private static string Parse(HyperparameterModel p)
     {
-        var key = Literal(p.Key);
-        var text = Local(p);
-        return p.Kind switch
+        if (!p.IsArray)
         {
-            "int" => $"(int)binder.ParseInt64({key}, {text}, this.{p.Name}, int.MinValue, int.MaxValue)",
-            "long" => $"binder.ParseInt64({key}, {text}, this.{p.Name})",
-            "float" => $"(float)binder.ParseDouble({key}, {text}, this.{p.Name})",
-            "double" => $"binder.ParseDouble({key}, {text}, this.{p.Name})",
-            "bool" => $"binder.ParseBoolean({key}, {text}, this.{p.Name})",
-            "enum" => $"binder.ParseEnum<{p.TypeName}>({key}, {text}, this.{p.Name})",
-            _ => text,
-        };
+            return ParseElement(p, Literal(p.Key), Local(p), "this." + p.Name);
+        }
+
+        return $"binder.ParseArray<{ElementType(p)}>({Literal(p.Key)}, {Local(p)}, this.{p.Name}, (k, t, c) => {ParseElement(p, "k", "t", "c")})";
     }
+
+    private static string ParseElement(HyperparameterModel p, string key, string text, string current) => p.Kind switch
+    {
+        "int" => $"(int)binder.ParseInt64({key}, {text}, {current}, int.MinValue, int.MaxValue)",
+        "long" => $"binder.ParseInt64({key}, {text}, {current})",
+        "float" => $"(float)binder.ParseDouble({key}, {text}, {current})",
+        "double" => $"binder.ParseDouble({key}, {text}, {current})",
+        "bool" => $"binder.ParseBoolean({key}, {text}, {current})",
+        "enum" => $"binder.ParseEnum<{p.TypeName}>({key}, {text}, {current})",
+        "timespan" => $"binder.ParseTimeSpan({key}, {text}, {current})",
+        _ => text,
+    };
+
+    private static string ElementType(HyperparameterModel p) => p.Kind switch
+    {
+        "enum" => p.TypeName,
+        "timespan" => "global::System.TimeSpan",
+        _ => p.Kind,
+    };
 
     private static string Local(HyperparameterModel p) => "__" + p.Name;
 

@@ -6,8 +6,9 @@ namespace Repro.Generators.Hyperparameters;
 /// <param name="Containing">The configuration type.</param>
 /// <param name="Name">The property's name.</param>
 /// <param name="Key">Its key: snake_case of the name.</param>
-/// <param name="Kind">bool, int, long, float, double, string or enum.</param>
-/// <param name="TypeName">Fully qualified type, for enums.</param>
+/// <param name="Kind">bool, int, long, float, double, string, timespan or enum: of the elements, for an array.</param>
+/// <param name="IsArray">Whether the property is a one-dimensional array of <paramref name="Kind"/>.</param>
+/// <param name="TypeName">Fully qualified type of the value (of the elements, for an array), for enums.</param>
 /// <param name="Description">From the attribute.</param>
 /// <param name="Unit">From the attribute.</param>
 /// <param name="Min">From the attribute; NaN when absent.</param>
@@ -19,6 +20,7 @@ internal sealed record HyperparameterModel(
     string Name,
     string Key,
     string Kind,
+    bool IsArray,
     string TypeName,
     string? Description,
     string? Unit,

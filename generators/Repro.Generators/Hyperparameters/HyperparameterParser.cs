@@ -27,7 +27,9 @@ internal static class HyperparameterParser
             diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.NotPartial, location, display));
         }
 
-        var kind = KindOf(property.Type);
+        var isArray = property.Type is IArrayTypeSymbol { Rank: 1 };
+        var valueType = property.Type is IArrayTypeSymbol { Rank: 1 } array ? array.ElementType : property.Type;
+        var kind = KindOf(valueType);
         if (kind is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.UnsupportedType, location, display, property.Type.ToDisplayString()));
@@ -76,9 +78,9 @@ internal static class HyperparameterParser
             Rule("AllowedValues apply to strings only (an enum already lists its values)");
         }
 
-        if (kind is not null && kind != "string" && required)
+        if (kind is not null && kind != "string" && !isArray && required)
         {
-            Rule("Required applies to strings only");
+            Rule("Required applies to strings and arrays only");
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -89,7 +91,8 @@ internal static class HyperparameterParser
                 property.Name,
                 MetricParser.DeriveName(property.Name),
                 kind!,
-                property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                isArray,
+                valueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 description,
                 unit,
                 min,
@@ -99,7 +102,10 @@ internal static class HyperparameterParser
         return new HyperparameterParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
     }
 
-    private static string? KindOf(ITypeSymbol type) => type.TypeKind == TypeKind.Enum ? "enum" : type.SpecialType switch
+    private static string? KindOf(ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Enum ? "enum"
+        : type is INamedTypeSymbol { Name: "TimeSpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } ? "timespan"
+        : type.SpecialType switch
     {
         SpecialType.System_Boolean => "bool",
         SpecialType.System_Int32 => "int",

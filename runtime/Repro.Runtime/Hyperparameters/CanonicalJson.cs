@@ -45,6 +45,41 @@ public sealed class CanonicalJson
         }
     });
 
+    /// <summary>Adds a duration as its invariant constant form, e.g. "00:00:30" or "1.02:03:04.5000000".</summary>
+    public CanonicalJson Add(string key, TimeSpan value) => Add(key, value.ToString("c", CultureInfo.InvariantCulture));
+
+    /// <summary>Adds an array of whole numbers (or null).</summary>
+    public CanonicalJson AddArray(string key, IEnumerable<long>? values) => Set(key, w => WriteArray(w, values, (writer, v) => writer.WriteNumberValue(v)));
+
+    /// <summary>Adds an array of numbers (or null); NaN and infinities become strings.</summary>
+    public CanonicalJson AddArray(string key, IEnumerable<double>? values) => Set(key, w => WriteArray(w, values, (writer, v) =>
+    {
+        if (double.IsFinite(v))
+        {
+            writer.WriteNumberValue(v);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+        }
+    }));
+
+    /// <summary>Adds an array of booleans (or null).</summary>
+    public CanonicalJson AddArray(string key, IEnumerable<bool>? values) => Set(key, w => WriteArray(w, values, (writer, v) => writer.WriteBooleanValue(v)));
+
+    /// <summary>Adds an array of strings (or null); null elements are JSON null.</summary>
+    public CanonicalJson AddArray(string key, IEnumerable<string?>? values) => Set(key, w => WriteArray(w, values, (writer, v) =>
+    {
+        if (v is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(v);
+        }
+    }));
+
     /// <summary>The JSON text.</summary>
     public string Build()
     {
@@ -73,6 +108,23 @@ public sealed class CanonicalJson
 
     /// <summary>A double as the summary shows it: invariant, round-trip.</summary>
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static void WriteArray<T>(Utf8JsonWriter writer, IEnumerable<T>? values, Action<Utf8JsonWriter, T> write)
+    {
+        if (values is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+
+        writer.WriteStartArray();
+        foreach (var value in values)
+        {
+            write(writer, value);
+        }
+
+        writer.WriteEndArray();
+    }
 
     private CanonicalJson Set(string key, Action<Utf8JsonWriter> write)
     {

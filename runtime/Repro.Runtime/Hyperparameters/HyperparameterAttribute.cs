@@ -7,7 +7,8 @@ namespace Repro;
 /// </summary>
 /// <remarks>
 /// Supported types: <see cref="bool"/>, <see cref="int"/>, <see cref="long"/>, <see cref="float"/>,
-/// <see cref="double"/>, <see cref="string"/> and enums. The key is the property name in snake_case
+/// <see cref="double"/>, <see cref="string"/>, <see cref="TimeSpan"/>, enums, and one-dimensional
+/// arrays of these (comma-separated on the command line). The key is the property name in snake_case
 /// (<c>LearningRate</c> is <c>learning_rate</c>): <c>--learning-rate</c> on the command line,
 /// <c>REPRO_HP_LEARNING_RATE</c> in the environment.
 /// </remarks>
@@ -29,6 +30,6 @@ public sealed class HyperparameterAttribute : Attribute
     /// <summary>The only values allowed (strings only).</summary>
     public string[]? AllowedValues { get; set; }
 
-    /// <summary>The value must not be null or empty (strings only).</summary>
+    /// <summary>The value must not be null or empty (strings and arrays only).</summary>
     public bool Required { get; set; }
 }

@@ -121,6 +121,41 @@ public sealed class HyperparameterBinder
         return current;
     }
 
+    /// <summary>Parses a duration in invariant form: "00:00:30", "1.02:03:04" (days.hours:minutes:seconds).</summary>
+    public TimeSpan ParseTimeSpan(string key, string text, TimeSpan current)
+    {
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        _problems.Add($"{key}: '{text}' is not a duration such as 00:00:30 or 1.02:03:04");
+        return current;
+    }
+
+    /// <summary>
+    /// Parses a comma-separated list ("64,32,16"; empty text is an empty array), each element with
+    /// <paramref name="parseElement"/>; problems name the element's position.
+    /// </summary>
+    public T[] ParseArray<T>(string key, string text, T[]? current, Func<string, string, T, T> parseElement)
+    {
+        ArgumentNullException.ThrowIfNull(parseElement);
+        if (text.Trim().Length == 0)
+        {
+            return [];
+        }
+
+        var before = _problems.Count;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new T[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            values[i] = parseElement($"{key}[{i}]", parts[i], default!);
+        }
+
+        return _problems.Count == before ? values : current ?? [];
+    }
+
     /// <summary>Throws <see cref="HyperparameterException"/> listing every problem, if there is any.</summary>
     public void ThrowIfProblems()
     {

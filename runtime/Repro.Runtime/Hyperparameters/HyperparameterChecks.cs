@@ -22,6 +22,26 @@ public static class HyperparameterChecks
         }
     }
 
+    /// <summary>Checks every element of an array against <see cref="Range"/>; problems name the element.</summary>
+    public static void RangeEach(List<string> problems, string key, IEnumerable<double>? values, double min, double max)
+    {
+        var i = 0;
+        foreach (var value in values ?? [])
+        {
+            Range(problems, $"{key}[{i++}]", value, min, max);
+        }
+    }
+
+    /// <summary>Checks every element of a string array against <see cref="OneOf"/>.</summary>
+    public static void OneOfEach(List<string> problems, string key, IEnumerable<string?>? values, IReadOnlyList<string> allowed)
+    {
+        var i = 0;
+        foreach (var value in values ?? [])
+        {
+            OneOf(problems, $"{key}[{i++}]", value, allowed);
+        }
+    }
+
     /// <summary>Checks that a string is one of <paramref name="allowed"/> (ordinal).</summary>
     public static void OneOf(List<string> problems, string key, string? value, IReadOnlyList<string> allowed)
     {
@@ -48,6 +68,8 @@ public static class HyperparameterChecks
     {
         null => "null",
         string s => "\"" + s + "\"",
+        TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Show)) + "]",
         double d => CanonicalJson.Format(d),
         float f => f.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
