@@ -30,7 +30,7 @@ internal static class HyperparameterEmitter
         }
 
         var properties = model.Properties;
-        void Line(string text) => source.Append(indent).Append(text).Append('\n');
+        void Line(string text) => (text.Length == 0 ? source : source.Append(indent).Append(text)).Append('\n');
 
         Line("private static readonly string[] __reproHyperparameterKeys = { " + string.Join(", ", properties.Select(p => Literal(p.Key))) + " };");
         Line(string.Empty);

@@ -21,6 +21,9 @@ public sealed class MetricGenerator : IIncrementalGenerator
         /// <summary>The parsed [Metric] methods.</summary>
         public const string MetricMethods = nameof(MetricMethods);
 
+        /// <summary>The models code is generated from (no locations: edits elsewhere leave them cached).</summary>
+        public const string MetricModels = nameof(MetricModels);
+
         /// <summary>Every metric name of the compilation, for the duplicate check.</summary>
         public const string MetricNames = nameof(MetricNames);
     }
@@ -41,17 +44,19 @@ public sealed class MetricGenerator : IIncrementalGenerator
             {
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
-
-            if (result.Model is { } model)
-            {
-                output.AddSource(MetricEmitter.HintName(model), MetricEmitter.Emit(model));
-            }
         });
+
+        var models = parsed
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => result.Model!)
+            .WithTrackingName(TrackingNames.MetricModels);
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(MetricEmitter.HintName(model), MetricEmitter.Emit(model)));
 
         // Duplicate names need every method of the compilation: only the names travel this branch.
         var names = parsed
             .Where(static result => result.Model is not null)
-            .SelectMany(static (result, _) => result.Model!.Values.Select(v => new MetricName(v.MetricName, result.Model.Containing.HintName + "." + result.Model.MethodName, result.Model.Location)))
+            .SelectMany(static (result, _) => result.Model!.Values.Select(v => new MetricName(v.MetricName, result.Model.Containing.HintName + "." + result.Model.MethodName, result.Location)))
             .Collect()
             .WithTrackingName(TrackingNames.MetricNames);
         context.RegisterSourceOutput(names, static (output, all) =>

@@ -10,7 +10,6 @@ namespace Repro.Generators.Metrics;
 /// <param name="StepParameter">Name of the step parameter.</param>
 /// <param name="Values">The value parameters, one metric each.</param>
 /// <param name="Options">The attribute's settings.</param>
-/// <param name="Location">Where the method is declared, for diagnostics about it.</param>
 internal sealed record MetricMethodModel(
     ContainingTypeModel Containing,
     string Modifiers,
@@ -18,8 +17,7 @@ internal sealed record MetricMethodModel(
     string MetricName,
     string StepParameter,
     EquatableArray<MetricValueModel> Values,
-    MetricOptionsModel Options,
-    LocationInfo? Location);
+    MetricOptionsModel Options);
 
 /// <summary>One value parameter of a [Metric] method and the metric it feeds.</summary>
 /// <param name="Parameter">The parameter's name.</param>
@@ -43,5 +41,8 @@ internal sealed record MetricOptionsModel(
     public bool IsDefault => this == Default;
 }
 
-/// <summary>What parsing one attributed method gave: its model when it can be generated, and diagnostics.</summary>
-internal sealed record MetricParseResult(MetricMethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What parsing one attributed method gave: its model when it can be generated, where it is, and
+/// diagnostics. The location stays out of the model, so an edit above a method does not re-emit it.
+/// </summary>
+internal sealed record MetricParseResult(MetricMethodModel? Model, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);

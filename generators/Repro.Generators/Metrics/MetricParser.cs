@@ -18,7 +18,7 @@ internal static class MetricParser
     {
         if (context.TargetNode is not MethodDeclarationSyntax syntax || context.TargetSymbol is not IMethodSymbol method)
         {
-            return new MetricParseResult(null, default);
+            return new MetricParseResult(null, null, default);
         }
 
         var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
@@ -78,9 +78,8 @@ internal static class MetricParser
                 name,
                 method.Parameters[0].Name,
                 new EquatableArray<MetricValueModel>(values),
-                options,
-                LocationInfo.From(location));
-        return new MetricParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
+                options);
+        return new MetricParseResult(model, LocationInfo.From(location), new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
     }
 
     /// <summary>Why a metric name would be refused at run time (same rules as MetricDeclaration), or null.</summary>

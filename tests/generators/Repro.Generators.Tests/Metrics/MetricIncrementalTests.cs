@@ -40,6 +40,28 @@ public class MetricIncrementalTests
     }
 
     [Fact]
+    public void Changing_an_option_modifies_the_output_and_leaves_other_methods_cached()
+    {
+        const string Two = """
+            namespace Training;
+            partial class Metrics { [Repro.Metric] partial void LogLoss(long step, double value); }
+            partial class Other { [Repro.Metric] partial void LogLr(long step, double value); }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(Two);
+        var driver = GeneratorHarness.CreateDriver(new MetricGenerator()).RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = Two.Replace("[Repro.Metric] partial void LogLoss", "[Repro.Metric(EveryNSteps = 10)] partial void LogLoss", StringComparison.Ordinal);
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(edited, (CSharpParseOptions)tree.Options))).GetRunResult().Results[0];
+
+        // Both methods are re-parsed (their file changed), but only the edited one's model differs.
+        var reasons = result.TrackedSteps[MetricGenerator.TrackingNames.MetricModels].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Equal(1, reasons.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(1, reasons.Count(r => r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached));
+        Assert.Contains("EveryNSteps = 10", result.GeneratedSources.Single(s => s.HintName.Contains("LogLoss", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_step_output_holds_compiler_objects()
     {
         var compilation = GeneratorHarness.CreateCompilation(MetricsSource);
