@@ -32,14 +32,21 @@ internal static class HyperparameterEmitter
         var properties = model.Properties;
         void Line(string text) => (text.Length == 0 ? source : source.Append(indent).Append(text)).Append('\n');
 
-        Line("private static readonly string[] __reproHyperparameterKeys = { " + string.Join(", ", properties.Select(p => Literal(p.Key))) + " };");
+        var own = properties.Where(p => p.Kind != "nested").ToList();
+        var nested = properties.Where(p => p.Kind == "nested").ToList();
+        Line("private static readonly string[] __reproHyperparameterKeys = { " + string.Join(", ", own.Select(p => Literal(p.Key))) + " };");
+        if (nested.Count > 0)
+        {
+            Line("private static readonly string[] __reproHyperparameterNestedKeys = { " + string.Join(", ", nested.Select(p => Literal(p.Key))) + " };");
+        }
+
         Line(string.Empty);
 
         Line("/// <inheritdoc />");
         Line("public string ToCanonicalJson() => new global::Repro.Hyperparameters.CanonicalJson()");
         foreach (var p in properties)
         {
-            Line("    ." + (p.IsArray ? "AddArray(" : "Add(") + Literal(p.Key) + ", " + JsonValue(p) + ")");
+            Line("    ." + (p.Kind == "nested" ? "AddObject(" : p.IsArray ? "AddArray(" : "Add(") + Literal(p.Key) + ", " + JsonValue(p) + ")");
         }
 
         Line("    .Build();");
@@ -56,6 +63,17 @@ internal static class HyperparameterEmitter
         foreach (var p in properties)
         {
             var key = Literal(p.Key);
+            if (p.Kind == "nested")
+            {
+                Line($"    if (this.{p.Name} is not null)");
+                Line("    {");
+                Line($"        foreach (var problem in this.{p.Name}.Validate())");
+                Line("        {");
+                Line($"            problems.Add({Literal(p.Key + ".")} + problem);");
+                Line("        }");
+                Line("    }");
+            }
+
             if (!double.IsNaN(p.Min) || !double.IsNaN(p.Max))
             {
                 Line(p.IsArray
@@ -83,8 +101,24 @@ internal static class HyperparameterEmitter
         Line("/// <inheritdoc />");
         Line("public void Bind(global::System.Collections.Generic.IReadOnlyList<string> args, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> environment)");
         Line("{");
-        Line("    var binder = new global::Repro.Hyperparameters.HyperparameterBinder(__reproHyperparameterKeys, args, environment);");
-        foreach (var p in properties)
+        Line("    var binder = new global::Repro.Hyperparameters.HyperparameterBinder(__reproHyperparameterKeys, args, environment" + (nested.Count > 0 ? ", __reproHyperparameterNestedKeys" : string.Empty) + ");");
+        foreach (var p in nested)
+        {
+            Line($"    if (this.{p.Name} is not null)");
+            Line("    {");
+            Line($"        var {Local(p)} = binder.ForNested({Literal(p.Key)});");
+            Line("        try");
+            Line("        {");
+            Line($"            this.{p.Name}.Bind({Local(p)}.Args, {Local(p)}.Environment);");
+            Line("        }");
+            Line("        catch (global::Repro.HyperparameterException nestedProblems)");
+            Line("        {");
+            Line($"            binder.AddNestedProblems({Literal(p.Key)}, nestedProblems.Problems);");
+            Line("        }");
+            Line("    }");
+        }
+
+        foreach (var p in own)
         {
             Line($"    if (binder.TryGet({Literal(p.Key)}, out var {Local(p)}))");
             Line("    {");
@@ -100,9 +134,18 @@ internal static class HyperparameterEmitter
         Line("public string ToSummary()");
         Line("{");
         Line("    var summary = new global::System.Text.StringBuilder();");
-        var width = properties.Max(p => p.Key.Length);
+        var width = own.Count == 0 ? 0 : own.Max(p => p.Key.Length);
         foreach (var p in properties)
         {
+            if (p.Kind == "nested")
+            {
+                Line($"    foreach (var line in (this.{p.Name}?.ToSummary() ?? \"\").Split('\\n', global::System.StringSplitOptions.RemoveEmptyEntries))");
+                Line("    {");
+                Line($"        summary.Append({Literal(p.Key + ".")}).Append(line).Append('\\n');");
+                Line("    }");
+                continue;
+            }
+
             var suffix = (p.Unit is null ? string.Empty : " " + p.Unit) + (p.Description is null ? string.Empty : " — " + p.Description);
             Line($"    summary.Append({Literal(p.Key.PadRight(width) + " = ")}).Append({Checks}.Show(this.{p.Name})).Append({Literal(suffix + "\n")});");
         }

@@ -60,10 +60,15 @@ internal static class HyperparameterParser
             }
         }
 
+        if (kind == "nested" && isArray)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.UnsupportedType, location, display, property.Type.ToDisplayString() + " (an array of configurations)"));
+        }
+
         var isNumber = kind is "int" or "long" or "float" or "double";
         var ruleLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
         void Rule(string problem) => diagnostics.Add(DiagnosticInfo.Create(HyperparameterDiagnostics.InvalidRule, ruleLocation, display, problem));
-        if (kind is not null && !isNumber && (!double.IsNaN(min) || !double.IsNaN(max)))
+        if (kind is not null && kind != "nested" && !isNumber && (!double.IsNaN(min) || !double.IsNaN(max)))
         {
             Rule("Min and Max apply to numbers only");
         }
@@ -73,12 +78,16 @@ internal static class HyperparameterParser
             Rule("Min is greater than Max");
         }
 
-        if (kind is not null && kind != "string" && allowed.Length > 0)
+        if (kind is not null && kind is not "string" and not "nested" && allowed.Length > 0)
         {
             Rule("AllowedValues apply to strings only (an enum already lists its values)");
         }
 
-        if (kind is not null && kind != "string" && !isArray && required)
+        if (kind == "nested" && (!double.IsNaN(min) || !double.IsNaN(max) || allowed.Length > 0 || required))
+        {
+            Rule("a nested configuration has its own rules; put them on its properties");
+        }
+        else if (kind is not null && kind != "string" && !isArray && required)
         {
             Rule("Required applies to strings and arrays only");
         }
@@ -102,8 +111,15 @@ internal static class HyperparameterParser
         return new HyperparameterParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
     }
 
+    /// <summary>A class or record with [Hyperparameter] properties of its own: its code is generated too.</summary>
+    private static bool IsNestedConfiguration(ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Class
+        && type.SpecialType == SpecialType.None
+        && type.GetMembers().OfType<IPropertySymbol>().Any(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == HyperparameterGenerator.HyperparameterAttributeName));
+
     private static string? KindOf(ITypeSymbol type) =>
         type.TypeKind == TypeKind.Enum ? "enum"
+        : IsNestedConfiguration(type) ? "nested"
         : type is INamedTypeSymbol { Name: "TimeSpan", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } ? "timespan"
         : type.SpecialType switch
     {

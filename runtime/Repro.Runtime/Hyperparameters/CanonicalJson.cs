@@ -80,6 +80,19 @@ public sealed class CanonicalJson
         }
     }));
 
+    /// <summary>Adds a nested configuration as its own canonical JSON object (or null).</summary>
+    public CanonicalJson AddObject(string key, IHyperparameters? value) => Set(key, w =>
+    {
+        if (value is null)
+        {
+            w.WriteNullValue();
+        }
+        else
+        {
+            w.WriteRawValue(value.ToCanonicalJson());
+        }
+    });
+
     /// <summary>The JSON text.</summary>
     public string Build()
     {

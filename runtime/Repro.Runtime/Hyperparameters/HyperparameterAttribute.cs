@@ -8,7 +8,8 @@ namespace Repro;
 /// <remarks>
 /// Supported types: <see cref="bool"/>, <see cref="int"/>, <see cref="long"/>, <see cref="float"/>,
 /// <see cref="double"/>, <see cref="string"/>, <see cref="TimeSpan"/>, enums, and one-dimensional
-/// arrays of these (comma-separated on the command line). The key is the property name in snake_case
+/// arrays of these (comma-separated on the command line), and nested configuration types whose own
+/// properties carry this attribute (<c>--optimizer.beta1</c>, <c>REPRO_HP_OPTIMIZER__BETA1</c>). The key is the property name in snake_case
 /// (<c>LearningRate</c> is <c>learning_rate</c>): <c>--learning-rate</c> on the command line,
 /// <c>REPRO_HP_LEARNING_RATE</c> in the environment.
 /// </remarks>

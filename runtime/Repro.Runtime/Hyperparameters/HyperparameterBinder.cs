@@ -13,15 +13,24 @@ public sealed class HyperparameterBinder
     public const string EnvironmentPrefix = "REPRO_HP_";
 
     private readonly Dictionary<string, string> _given = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<string> _args;
+    private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly HashSet<string> _unknown = new(StringComparer.Ordinal);
     private readonly List<string> _problems = [];
 
     /// <summary>Reads <paramref name="args"/> and <paramref name="environment"/> for the keys in <paramref name="keys"/>.</summary>
-    public HyperparameterBinder(IReadOnlyCollection<string> keys, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
+    /// <param name="keys">The configuration's own keys.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="environment">The environment.</param>
+    /// <param name="nestedKeys">Keys of nested configurations: their options (<c>--key.inner</c>) are theirs to bind.</param>
+    public HyperparameterBinder(IReadOnlyCollection<string> keys, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment, IReadOnlyCollection<string>? nestedKeys = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
+        _args = args;
+        _environment = environment;
+        nestedKeys ??= [];
         foreach (var key in keys)
         {
             if (environment.TryGetValue(EnvironmentPrefix + key.ToUpperInvariant(), out var value) && value is not null)
@@ -40,6 +49,17 @@ public sealed class HyperparameterBinder
 
             var separator = arg.IndexOf('=', StringComparison.Ordinal);
             var key = (separator < 0 ? arg[2..] : arg[2..separator]).Replace('-', '_');
+            var dot = key.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && nestedKeys.Contains(key[..dot]))
+            {
+                if (separator < 0)
+                {
+                    i++; // its value belongs to the nested configuration too
+                }
+
+                continue;
+            }
+
             if (!keys.Contains(key))
             {
                 _unknown.Add(separator < 0 ? arg : arg[..separator]);
@@ -62,7 +82,7 @@ public sealed class HyperparameterBinder
 
         foreach (var unknown in _unknown.Order(StringComparer.Ordinal))
         {
-            _problems.Add($"unknown option {unknown}; known: {string.Join(", ", keys.Order(StringComparer.Ordinal).Select(k => "--" + k.Replace('_', '-')))}");
+            _problems.Add($"unknown option {unknown}; known: {string.Join(", ", keys.Order(StringComparer.Ordinal).Select(k => "--" + k.Replace('_', '-')).Concat(nestedKeys.Order(StringComparer.Ordinal).Select(k => "--" + k.Replace('_', '-') + ".…")))}");
         }
     }
 
@@ -154,6 +174,55 @@ public sealed class HyperparameterBinder
         }
 
         return _problems.Count == before ? values : current ?? [];
+    }
+
+    /// <summary>
+    /// The command line and environment as nested configuration <paramref name="key"/> sees them:
+    /// <c>--key.inner v</c> becomes <c>--inner v</c>, and <c>REPRO_HP_KEY__INNER</c> becomes <c>REPRO_HP_INNER</c>.
+    /// </summary>
+    public (IReadOnlyList<string> Args, IReadOnlyDictionary<string, string?> Environment) ForNested(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        var args = new List<string>();
+        for (var i = 0; i < _args.Count; i++)
+        {
+            var arg = _args[i];
+            foreach (var spelling in new[] { "--" + key + ".", "--" + key.Replace('_', '-') + "." })
+            {
+                if (arg.StartsWith(spelling, StringComparison.Ordinal))
+                {
+                    args.Add("--" + arg[spelling.Length..]);
+                    if (!arg.Contains('=', StringComparison.Ordinal) && i + 1 < _args.Count)
+                    {
+                        args.Add(_args[++i]);
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        var prefix = EnvironmentPrefix + key.ToUpperInvariant() + "__";
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, value) in _environment)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                environment[EnvironmentPrefix + name[prefix.Length..]] = value;
+            }
+        }
+
+        return (args, environment);
+    }
+
+    /// <summary>Adds a nested configuration's problems, named <c>key.…</c>.</summary>
+    public void AddNestedProblems(string key, IEnumerable<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        // "beta1: 'x' is not a number" becomes "optimizer.beta1: …"; "unknown option --m" becomes "optimizer: unknown option --m".
+        _problems.AddRange(problems.Select(p => p.StartsWith("unknown option", StringComparison.Ordinal) || p.StartsWith("--", StringComparison.Ordinal)
+            ? key + ": " + p
+            : key + "." + p));
     }
 
     /// <summary>Throws <see cref="HyperparameterException"/> listing every problem, if there is any.</summary>
