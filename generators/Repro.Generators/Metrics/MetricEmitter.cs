@@ -75,7 +75,7 @@ internal static class MetricEmitter
 
     private static string Signature(MetricMethodModel model) => string.Join("_", model.Values.Select(v => v.Type));
 
-    private static readonly string[] s_aggregations = ["None", "Statistics", "Histogram", "Sketch"];
+    private static readonly string[] s_aggregations = ["None", "Statistics", "Histogram", "Sketch", "Mean", "Min", "Max", "Last"];
 
     /// <summary>The declaration's arguments after the name; only settings that differ from the defaults.</summary>
     private static string Options(MetricOptionsModel options)

@@ -144,7 +144,7 @@ internal static class MetricParser
             yield return $"IntervalSteps is {options.IntervalSteps}; it must be at least 1";
         }
 
-        if (options.Aggregation is < 0 or > 3)
+        if (options.Aggregation is < 0 or > 7)
         {
             yield return $"Aggregation {options.Aggregation} is not a MetricAggregation";
         }

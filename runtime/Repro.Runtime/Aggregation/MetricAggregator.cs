@@ -15,6 +15,8 @@ internal sealed class MetricAggregator
     private readonly FixedBucketHistogram? _histogram;
     private readonly TDigest? _sketch;
     private ulong _sketchNaNs;
+    private readonly bool _lastOnly;
+    private double _last;
     private long _interval;
     private long _firstStep;
     private long _lastStep;
@@ -26,11 +28,14 @@ internal sealed class MetricAggregator
         _intervalSteps = metric.Options.IntervalSteps;
         switch (metric.Options.Aggregation)
         {
-            case MetricAggregation.Statistics:
+            case MetricAggregation.Statistics or MetricAggregation.Mean or MetricAggregation.Min or MetricAggregation.Max:
                 _statistics = new RunningStatistics();
                 break;
             case MetricAggregation.Histogram:
                 _histogram = new FixedBucketHistogram(metric.Options.HistogramBounds!);
+                break;
+            case MetricAggregation.Last:
+                _lastOnly = true;
                 break;
             default:
                 _sketch = new TDigest(metric.Options.SketchCompression);
@@ -39,7 +44,7 @@ internal sealed class MetricAggregator
     }
 
     /// <summary>Whether the metric's values are recorded as well as summarised.</summary>
-    public bool RecordValues => _metric.Options.RecordValues;
+    public bool RecordValues => !_lastOnly && _metric.Options.RecordValues;
 
     /// <summary>The aggregator a metric asks for, or null.</summary>
     public static MetricAggregator? For(MetricDeclaration metric) =>
@@ -58,6 +63,7 @@ internal sealed class MetricAggregator
         }
 
         _lastStep = step;
+        _last = value;
         _statistics?.Add(value);
         _histogram?.Add(value);
         if (_sketch is not null)
@@ -89,7 +95,11 @@ internal sealed class MetricAggregator
             evt.Tags.Add(key, value);
         }
 
-        if (_statistics is { } s)
+        if (_lastOnly)
+        {
+            evt.Scalar = new Scalar { Value = _last };
+        }
+        else if (_statistics is { } s)
         {
             evt.Aggregate = new Events.Aggregate
             {

@@ -14,6 +14,18 @@ public enum MetricAggregation
 
     /// <summary>A t-digest per interval of steps, for quantiles (median, p99, …).</summary>
     Sketch,
+
+    /// <summary>The interval's mean: recorded as its <see cref="Statistics"/> aggregate, which carries the mean.</summary>
+    Mean,
+
+    /// <summary>The interval's minimum: recorded as its <see cref="Statistics"/> aggregate, which carries the minimum.</summary>
+    Min,
+
+    /// <summary>The interval's maximum: recorded as its <see cref="Statistics"/> aggregate, which carries the maximum.</summary>
+    Max,
+
+    /// <summary>Only the last value of each interval is recorded (downsampling); <see cref="MetricOptions.RecordValues"/> does not apply.</summary>
+    Last,
 }
 
 /// <summary>Whether a lower or a higher value of a metric is better, so the run records its best value.</summary>

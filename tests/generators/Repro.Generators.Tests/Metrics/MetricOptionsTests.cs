@@ -67,6 +67,15 @@ public class MetricOptionsTests
     }
 
     [Fact]
+    public void Last_is_emitted_by_name()
+    {
+        var (_, diagnostics, result) = GeneratorHarness.Run(new MetricGenerator(), "partial class M { [Repro.Metric(Aggregation = Repro.MetricAggregation.Last, IntervalSteps = 50)] partial void LogThroughput(long step, double value); }");
+
+        Assert.Empty(diagnostics);
+        Assert.Contains("Aggregation = global::Repro.MetricAggregation.Last, IntervalSteps = 50L", result.Results[0].GeneratedSources[0].SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_unit_alone_adds_no_options()
     {
         var (_, _, result) = GeneratorHarness.Run(new MetricGenerator(), "partial class M { [Repro.Metric(Unit = \"s\")] partial void LogStepTime(long step, double value); }");

@@ -31,6 +31,29 @@ public class AggregatedMetricTests
     }
 
     [Fact]
+    public void Last_records_only_each_intervals_last_value()
+    {
+        var metric = new MetricDeclaration("throughput", options: new MetricOptions { Aggregation = MetricAggregation.Last, IntervalSteps = 10 });
+
+        var scalars = Record(metric, Enumerable.Range(0, 25).Select(s => (s, s * 2.0))).Where(e => e.ValueCase == Event.ValueOneofCase.Scalar);
+
+        Assert.Equal([(9L, 18.0), (19L, 38.0), (24L, 48.0)], scalars.Select(e => (e.Step, e.Scalar.Value)));
+    }
+
+    [Theory]
+    [InlineData(MetricAggregation.Mean)]
+    [InlineData(MetricAggregation.Min)]
+    [InlineData(MetricAggregation.Max)]
+    public void Mean_min_and_max_are_recorded_as_the_intervals_statistics(MetricAggregation aggregation)
+    {
+        var metric = new MetricDeclaration("loss", options: new MetricOptions { Aggregation = aggregation, IntervalSteps = 10 });
+
+        var aggregate = Assert.Single(Record(metric, Enumerable.Range(0, 10).Select(s => (s, (double)s))), e => e.ValueCase == Event.ValueOneofCase.Aggregate).Aggregate;
+
+        Assert.Equal((4.5, 0.0, 9.0), (aggregate.Mean, aggregate.Min, aggregate.Max));
+    }
+
+    [Fact]
     public void Sampling_keeps_only_every_nth_step()
     {
         var metric = new MetricDeclaration("lr", options: new MetricOptions { EveryNSteps = 25 });
