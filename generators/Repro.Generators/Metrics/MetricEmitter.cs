@@ -36,7 +36,7 @@ internal static class MetricEmitter
         for (var i = 0; i < fields.Count; i++)
         {
             source.Append(indent).Append("private static readonly global::Repro.MetricDeclaration ").Append(fields[i])
-                .Append(" = new global::Repro.MetricDeclaration(").Append(Literal(model.Values[i].MetricName)).Append(Options(model.Options)).Append(");\n");
+                .Append(" = new global::Repro.MetricDeclaration(").Append(Literal(model.Values[i].MetricName)).Append(Options(model.Options)).Append(ValueType(model.Values[i].Type)).Append(");\n");
         }
 
         source.Append('\n');
@@ -50,8 +50,8 @@ internal static class MetricEmitter
         source.Append(")\n").Append(indent).Append("{\n");
         if (single)
         {
-            source.Append(indent).Append("    global::Repro.Run.Current?.LogScalar(").Append(fields[0]).Append(", ")
-                .Append(model.StepParameter).Append(", ").Append(model.Values[0].Parameter).Append(");\n");
+            source.Append(indent).Append("    global::Repro.Run.Current?.").Append(LogMethod(model.Values[0])).Append('(').Append(fields[0]).Append(", ")
+                .Append(model.StepParameter).Append(", ").Append(Value(model.Values[0])).Append(");\n");
         }
         else
         {
@@ -59,7 +59,7 @@ internal static class MetricEmitter
             source.Append(indent).Append("    if (run is null)\n").Append(indent).Append("    {\n").Append(indent).Append("        return;\n").Append(indent).Append("    }\n\n");
             for (var i = 0; i < fields.Count; i++)
             {
-                source.Append(indent).Append("    run.LogScalar(").Append(fields[i]).Append(", ").Append(model.StepParameter).Append(", ").Append(model.Values[i].Parameter).Append(");\n");
+                source.Append(indent).Append("    run.").Append(LogMethod(model.Values[i])).Append('(').Append(fields[i]).Append(", ").Append(model.StepParameter).Append(", ").Append(Value(model.Values[i])).Append(");\n");
             }
         }
 
@@ -72,6 +72,21 @@ internal static class MetricEmitter
 
         return source.ToString();
     }
+
+    /// <summary>The declared type as a declaration argument; double, the default, adds nothing.</summary>
+    private static string ValueType(string type) => type switch
+    {
+        "float" => ", valueType: global::Repro.MetricValueType.Single",
+        "int" => ", valueType: global::Repro.MetricValueType.Int32",
+        "long" => ", valueType: global::Repro.MetricValueType.Int64",
+        _ => string.Empty,
+    };
+
+    /// <summary>Integers are logged exactly with LogInteger; floats widen to double.</summary>
+    private static string LogMethod(MetricValueModel value) => value.Type is "int" or "long" ? "LogInteger" : "LogScalar";
+
+    /// <summary>The argument: an int widens to long, a float to double.</summary>
+    private static string Value(MetricValueModel value) => value.Type is "int" ? "(long)" + value.Parameter : value.Parameter;
 
     private static string Signature(MetricMethodModel model) => string.Join("_", model.Values.Select(v => v.Type));
 

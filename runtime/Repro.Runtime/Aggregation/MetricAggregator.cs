@@ -17,6 +17,7 @@ internal sealed class MetricAggregator
     private ulong _sketchNaNs;
     private readonly bool _lastOnly;
     private double _last;
+    private long _lastExact;
     private long _interval;
     private long _firstStep;
     private long _lastStep;
@@ -51,7 +52,10 @@ internal sealed class MetricAggregator
         metric.Options.Aggregation == MetricAggregation.None ? null : new MetricAggregator(metric);
 
     /// <summary>Adds a value; returns the summary of the interval it closed, if any.</summary>
-    public Event? Add(long step, double value)
+    /// <param name="step">The step.</param>
+    /// <param name="value">The value as a number.</param>
+    /// <param name="exact">For integer metrics, the exact value (kept by Last).</param>
+    public Event? Add(long step, double value, long exact = 0)
     {
         var interval = FloorDivide(step, _intervalSteps);
         var closed = _open && interval != _interval ? TakeSummary() : null;
@@ -64,6 +68,7 @@ internal sealed class MetricAggregator
 
         _lastStep = step;
         _last = value;
+        _lastExact = exact;
         _statistics?.Add(value);
         _histogram?.Add(value);
         if (_sketch is not null)
@@ -97,7 +102,7 @@ internal sealed class MetricAggregator
 
         if (_lastOnly)
         {
-            evt.Scalar = new Scalar { Value = _last };
+            evt.Scalar = _metric.IsInteger ? new Scalar { Value = _lastExact, IntValue = _lastExact } : new Scalar { Value = _last };
         }
         else if (_statistics is { } s)
         {

@@ -47,7 +47,15 @@ public static class EventJsonWriter
         switch (evt.ValueCase)
         {
             case Event.ValueOneofCase.Scalar:
-                WriteDouble(writer, "value", evt.Scalar.Value);
+                if (evt.Scalar.HasIntValue)
+                {
+                    writer.WriteNumber("value", evt.Scalar.IntValue);
+                }
+                else
+                {
+                    WriteDouble(writer, "value", evt.Scalar.Value);
+                }
+
                 break;
             case Event.ValueOneofCase.Lifecycle:
                 writer.WriteString("kind", LifecycleKindName(evt.Lifecycle.Kind));
@@ -71,6 +79,7 @@ public static class EventJsonWriter
             case Event.ValueOneofCase.MetricDeclared:
                 writer.WriteNumber("metricId", evt.MetricDeclared.MetricId);
                 writer.WriteString("unit", evt.MetricDeclared.Unit);
+                writer.WriteString("valueType", evt.MetricDeclared.ValueType switch { 1 => "float", 2 => "int", 3 => "long", _ => "double" });
                 break;
             case Event.ValueOneofCase.Dropped:
                 writer.WriteNumber("total", evt.Dropped.Total);

@@ -168,11 +168,23 @@ public static class WalEventReader
                 Step = step,
                 Name = declaration.Name,
                 Source = source,
-                Scalar = new Scalar { Value = batch.Values[i] },
+                Scalar = ScalarOf(batch.Values[i], declaration.MetricDeclared.ValueType),
             };
             CopyTags(declaration.Tags, evt.Tags);
             yield return evt;
         }
+    }
+
+    /// <summary>Integer metrics (value types 2 and 3) keep their 64 bits in the value column.</summary>
+    private static Scalar ScalarOf(double raw, int valueType)
+    {
+        if (valueType is 2 or 3)
+        {
+            var exact = BitConverter.DoubleToInt64Bits(raw);
+            return new Scalar { Value = exact, IntValue = exact };
+        }
+
+        return new Scalar { Value = raw };
     }
 
     private static void CopyTags(MapField<string, string> from, MapField<string, string> to)

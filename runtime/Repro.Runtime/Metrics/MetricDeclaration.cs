@@ -30,9 +30,17 @@ public sealed class MetricDeclaration
     /// <param name="unit">Optional unit, e.g. "s" or "samples/s".</param>
     /// <param name="tags">Optional tags fixed for every value of this metric (at most 16).</param>
     /// <param name="options">Optional sampling and aggregation.</param>
+    /// <param name="valueType">The declared type of the values; integer metrics are logged with <see cref="Run.LogInteger"/>.</param>
     /// <exception cref="ArgumentException">A name, unit, tag or option breaks the rules; the message says which.</exception>
-    public MetricDeclaration(string name, string? unit = null, IReadOnlyDictionary<string, string>? tags = null, MetricOptions? options = null)
+    public MetricDeclaration(string name, string? unit = null, IReadOnlyDictionary<string, string>? tags = null, MetricOptions? options = null, MetricValueType valueType = MetricValueType.Double)
     {
+        if (!Enum.IsDefined(valueType))
+        {
+            throw new ArgumentOutOfRangeException(nameof(valueType), valueType, $"Metric '{name}': unknown value type.");
+        }
+
+        ValueType = valueType;
+        IsInteger = valueType is MetricValueType.Int32 or MetricValueType.Int64;
         ValidateName(name);
         if (unit is not null)
         {
@@ -49,6 +57,12 @@ public sealed class MetricDeclaration
 
     /// <summary>Sampling and aggregation.</summary>
     public MetricOptions Options { get; }
+
+    /// <summary>The declared type of the values.</summary>
+    public MetricValueType ValueType { get; }
+
+    // Read on the logging path: whether values travel as integer bits.
+    internal bool IsInteger { get; }
 
     // Copied out of Options so the logging path reads one field of this object.
     internal int EveryNSteps { get; }
@@ -75,7 +89,8 @@ public sealed class MetricDeclaration
         Unit == other.Unit
         && Tags.Count == other.Tags.Count
         && Tags.All(t => other.Tags.TryGetValue(t.Key, out var v) && v == t.Value)
-        && Options.IsEquivalentTo(other.Options);
+        && Options.IsEquivalentTo(other.Options)
+        && ValueType == other.ValueType;
 
     internal string Describe() =>
         $"unit '{Unit ?? "none"}', tags {{{string.Join(", ", Tags.Select(t => t.Key + "=" + t.Value))}}}, aggregation {Options.Aggregation} every {Options.EveryNSteps} step(s)";

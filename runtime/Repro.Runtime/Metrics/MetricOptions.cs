@@ -28,6 +28,23 @@ public enum MetricAggregation
     Last,
 }
 
+/// <summary>The declared type of a metric's values: what the log records them as.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Each member names the CLR type it stands for.")]
+public enum MetricValueType
+{
+    /// <summary>64-bit floating point.</summary>
+    Double,
+
+    /// <summary>32-bit floating point (recorded exactly as a double).</summary>
+    Single,
+
+    /// <summary>32-bit integer (recorded exactly).</summary>
+    Int32,
+
+    /// <summary>64-bit integer (recorded exactly, at any magnitude).</summary>
+    Int64,
+}
+
 /// <summary>Whether a lower or a higher value of a metric is better, so the run records its best value.</summary>
 public enum MetricGoal
 {

@@ -39,6 +39,7 @@ internal sealed class EventWriter : IDisposable
     private bool _anyAggregation;
     private readonly Aggregation.BestValueTracker _best = new();
     private MetricGoal[] _goals = new MetricGoal[16];
+    private bool[] _integers = new bool[16];
     private bool _anyGoal;
     private byte[] _buffer = new byte[256 * 1024];
     private int _length;
@@ -348,7 +349,7 @@ internal sealed class EventWriter : IDisposable
                 ref readonly var entry = ref _batch[i];
                 if (_goals[entry.MetricId] != MetricGoal.None)
                 {
-                    _best.Offer(_metrics.Get(entry.MetricId).Name, _goals[entry.MetricId], entry.Step, entry.Value);
+                    _best.Offer(_metrics.Get(entry.MetricId).Name, _goals[entry.MetricId], entry.Step, NumericValue(entry));
                 }
             }
         }
@@ -381,7 +382,7 @@ internal sealed class EventWriter : IDisposable
             ref readonly var entry = ref _batch[i];
             if (_aggregators[entry.MetricId] is { } aggregator)
             {
-                if (aggregator.Add(entry.Step, entry.Value) is { } summary)
+                if (aggregator.Add(entry.Step, NumericValue(entry), BitConverter.DoubleToInt64Bits(entry.Value)) is { } summary)
                 {
                     _summaries.Add(summary);
                 }
@@ -397,6 +398,10 @@ internal sealed class EventWriter : IDisposable
 
         return kept;
     }
+
+    /// <summary>The entry's value as a number: integer metrics carry their bits in the value slot.</summary>
+    private double NumericValue(in ScalarEntry entry) =>
+        _integers[entry.MetricId] ? BitConverter.DoubleToInt64Bits(entry.Value) : entry.Value;
 
     private void AppendOpenSummaries()
     {
@@ -436,18 +441,20 @@ internal sealed class EventWriter : IDisposable
             Array.Resize(ref _declared, Math.Max(id + 1, _declared.Length * 2));
             Array.Resize(ref _aggregators, _declared.Length);
             Array.Resize(ref _goals, _declared.Length);
+            Array.Resize(ref _integers, _declared.Length);
         }
 
         var metric = _metrics.Get(id);
         _aggregators[id] = Aggregation.MetricAggregator.For(metric);
         _anyAggregation |= _aggregators[id] is not null;
         _goals[id] = metric.Options.Goal;
+        _integers[id] = metric.IsInteger;
         _anyGoal |= metric.Options.Goal != MetricGoal.None;
         var evt = new Event
         {
             Name = metric.Name,
             TimestampUnixNanos = _clock.UnixNanosNow(),
-            MetricDeclared = new MetricDeclared { MetricId = (uint)id, Unit = metric.Unit ?? string.Empty, Goal = (int)metric.Options.Goal },
+            MetricDeclared = new MetricDeclared { MetricId = (uint)id, Unit = metric.Unit ?? string.Empty, Goal = (int)metric.Options.Goal, ValueType = (int)metric.ValueType },
         };
         foreach (var (key, value) in metric.Tags)
         {

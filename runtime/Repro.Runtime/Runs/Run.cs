@@ -162,6 +162,34 @@ public sealed class Run : IDisposable
     public void LogScalar(MetricDeclaration metric, long step, double value)
     {
         ArgumentNullException.ThrowIfNull(metric);
+        if (metric.IsInteger)
+        {
+            ThrowWrongType(metric);
+        }
+
+        Log(metric, step, value);
+    }
+
+    /// <summary>
+    /// Records an integer value of <paramref name="metric"/> (declared <see cref="MetricValueType.Int32"/>
+    /// or <see cref="MetricValueType.Int64"/>) exactly, at any magnitude, at the cost of <see cref="LogScalar"/>.
+    /// A separate name, not an overload: an int argument would otherwise pick it for a double metric.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The run has ended, or the metric is not declared as an integer.</exception>
+    public void LogInteger(MetricDeclaration metric, long step, long value)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        if (!metric.IsInteger)
+        {
+            ThrowWrongType(metric);
+        }
+
+        // The 64 bits travel in the value slot unchanged; readers restore the integer from the declaration.
+        Log(metric, step, BitConverter.Int64BitsToDouble(value));
+    }
+
+    private void Log(MetricDeclaration metric, long step, double value)
+    {
         if (metric.EveryNSteps > 1 && step % metric.EveryNSteps != 0)
         {
             return; // sampled out
@@ -363,6 +391,11 @@ public sealed class Run : IDisposable
             }
         }
     }
+
+    private static void ThrowWrongType(MetricDeclaration metric) =>
+        throw new InvalidOperationException(metric.IsInteger
+            ? $"Metric '{metric.Name}' is declared as {metric.ValueType}; log it with LogInteger."
+            : $"Metric '{metric.Name}' is declared as {metric.ValueType}; log it with LogScalar.");
 
     private void ThrowEnded() =>
         throw new InvalidOperationException($"Run {Id} has ended ({Manifest.Status}); nothing more can be recorded.");

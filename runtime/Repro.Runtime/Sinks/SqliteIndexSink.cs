@@ -29,7 +29,7 @@ public sealed class SqliteIndexSink : IEventSink
         CREATE TABLE IF NOT EXISTS events (
             event_id BLOB PRIMARY KEY, run_id TEXT NOT NULL, sequence INTEGER NOT NULL,
             timestamp_unix_nanos INTEGER NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
-            value REAL, value_bits INTEGER, json TEXT) WITHOUT ROWID;
+            value REAL, value_bits INTEGER, value_int INTEGER, json TEXT) WITHOUT ROWID;
         CREATE UNIQUE INDEX IF NOT EXISTS events_by_sequence ON events (run_id, sequence);
         CREATE INDEX IF NOT EXISTS events_by_metric ON events (run_id, name, step);
         CREATE TABLE IF NOT EXISTS sink_cursors (run_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
@@ -108,8 +108,8 @@ public sealed class SqliteIndexSink : IEventSink
         ArgumentNullException.ThrowIfNull(events);
         using var transaction = _connection.BeginTransaction(deferred: false);
         using var insert = Command("""
-            INSERT OR IGNORE INTO events (event_id, run_id, sequence, timestamp_unix_nanos, step, name, type, value, value_bits, json)
-            VALUES ($id, $run, $sequence, $time, $step, $name, $type, $value, $bits, $json);
+            INSERT OR IGNORE INTO events (event_id, run_id, sequence, timestamp_unix_nanos, step, name, type, value, value_bits, value_int, json)
+            VALUES ($id, $run, $sequence, $time, $step, $name, $type, $value, $bits, $int, $json);
             """);
         insert.Transaction = transaction;
         var id = insert.Parameters.Add("$id", SqliteType.Blob);
@@ -121,6 +121,7 @@ public sealed class SqliteIndexSink : IEventSink
         var type = insert.Parameters.Add("$type", SqliteType.Text);
         var value = insert.Parameters.Add("$value", SqliteType.Real);
         var bits = insert.Parameters.Add("$bits", SqliteType.Integer);
+        var integer = insert.Parameters.Add("$int", SqliteType.Integer);
         var json = insert.Parameters.Add("$json", SqliteType.Text);
         insert.Prepare();
         foreach (var evt in events)
@@ -135,6 +136,7 @@ public sealed class SqliteIndexSink : IEventSink
             // SQLite stores NaN as NULL: value_bits keeps every double exactly.
             value.Value = isScalar && !double.IsNaN(evt.Scalar.Value) ? evt.Scalar.Value : DBNull.Value;
             bits.Value = isScalar ? BitConverter.DoubleToInt64Bits(evt.Scalar.Value) : DBNull.Value;
+            integer.Value = isScalar && evt.Scalar.HasIntValue ? evt.Scalar.IntValue : DBNull.Value;
             json.Value = isScalar ? DBNull.Value : Json(evt);
             insert.ExecuteNonQuery();
         }

@@ -59,7 +59,7 @@ public class MetricEmitterTests
         var text = Assert.Single(Assert.Single(result.Results).GeneratedSources).SourceText.ToString();
         Assert.DoesNotContain("namespace", text, StringComparison.Ordinal);
         Assert.Contains("partial class Outer<T>\n{\n    partial record struct Inner\n    {\n", text, StringComparison.Ordinal);
-        Assert.Contains("new global::Repro.MetricDeclaration(\"eval/f1\")", text, StringComparison.Ordinal);
+        Assert.Contains("new global::Repro.MetricDeclaration(\"eval/f1\", valueType: global::Repro.MetricValueType.Single)", text, StringComparison.Ordinal);
         Assert.Contains("        partial void LogF1(long step, float score)\n", text, StringComparison.Ordinal);
     }
 
