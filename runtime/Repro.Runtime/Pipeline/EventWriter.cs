@@ -22,7 +22,6 @@ internal sealed class EventWriter : IDisposable
     private readonly ScalarRing _ring;
     private readonly ConcurrentQueue<(Event Event, long Barrier)> _control = new();
     private readonly EventPipelineOptions _options;
-    private readonly MetricRegistry _metrics;
     private readonly RunClock _clock;
     private readonly ByteString _runId;
     private readonly ILogger _logger;
@@ -33,14 +32,8 @@ internal sealed class EventWriter : IDisposable
     private readonly ScalarEntry[] _batch;
     private readonly Record _record = new();
     private readonly ScalarBatchEncoder _encoder = new();
-    private bool[] _declared = new bool[16];
-    private Aggregation.MetricAggregator?[] _aggregators = new Aggregation.MetricAggregator?[16];
+    private readonly WriterMetrics _metricStates;
     private readonly List<Event> _summaries = [];
-    private bool _anyAggregation;
-    private readonly Aggregation.BestValueTracker _best = new();
-    private MetricGoal[] _goals = new MetricGoal[16];
-    private bool[] _integers = new bool[16];
-    private bool _anyGoal;
     private byte[] _buffer = new byte[256 * 1024];
     private int _length;
     private ulong _sequence;
@@ -61,10 +54,10 @@ internal sealed class EventWriter : IDisposable
     public EventWriter(string walDirectory, Ulid runId, Source source, EventPipelineOptions options, MetricRegistry metrics, RunClock clock, ILogger logger)
     {
         _options = options;
-        _metrics = metrics;
         _clock = clock;
         _logger = logger;
         _ring = new ScalarRing(options.BufferCapacity);
+        _metricStates = new WriterMetrics(metrics);
         _batch = new ScalarEntry[options.MaxBatchSize];
         _runId = ByteString.CopyFrom(runId.ToByteArray());
         _wal = new SegmentedWal(walDirectory, options.SegmentSizeBytes, index => FrameHeader(runId, index, source));
@@ -76,7 +69,7 @@ internal sealed class EventWriter : IDisposable
     public ulong LastSequence => Volatile.Read(ref _sequence);
 
     /// <summary>Best values of metrics with a goal; read it after <see cref="Dispose"/>.</summary>
-    public IReadOnlyDictionary<string, Runs.BestValue> BestValues => _best.Best;
+    public IReadOnlyDictionary<string, Runs.BestValue> BestValues => _metricStates.Best;
 
     /// <summary>Scalars lost to the buffer-full policy so far.</summary>
     public long Dropped => _ring.Dropped;
@@ -339,26 +332,13 @@ internal sealed class EventWriter : IDisposable
     {
         for (var i = 0; i < count; i++)
         {
-            DeclareIfNew(_batch[i].MetricId);
-        }
-
-        if (_anyGoal)
-        {
-            for (var i = 0; i < count; i++)
+            if (_metricStates.DeclareIfNew(_batch[i].MetricId) is { } declaration)
             {
-                ref readonly var entry = ref _batch[i];
-                if (_goals[entry.MetricId] != MetricGoal.None)
-                {
-                    _best.Offer(_metrics.Get(entry.MetricId).Name, _goals[entry.MetricId], entry.Step, NumericValue(entry));
-                }
+                AppendTimestamped(declaration);
             }
         }
 
-        if (_anyAggregation)
-        {
-            count = Aggregate(count);
-        }
-
+        count = _metricStates.Process(_batch.AsSpan(0, count), _summaries);
         if (count > 0)
         {
             EncodeScalars(count);
@@ -366,53 +346,24 @@ internal sealed class EventWriter : IDisposable
 
         foreach (var summary in _summaries)
         {
-            summary.TimestampUnixNanos = _clock.UnixNanosNow();
-            AppendEvent(summary);
+            AppendTimestamped(summary);
         }
 
         _summaries.Clear();
     }
 
-    /// <summary>Feeds aggregated metrics' values to their aggregators; keeps the values to record. Returns how many.</summary>
-    private int Aggregate(int count)
-    {
-        var kept = 0;
-        for (var i = 0; i < count; i++)
-        {
-            ref readonly var entry = ref _batch[i];
-            if (_aggregators[entry.MetricId] is { } aggregator)
-            {
-                if (aggregator.Add(entry.Step, NumericValue(entry), BitConverter.DoubleToInt64Bits(entry.Value)) is { } summary)
-                {
-                    _summaries.Add(summary);
-                }
-
-                if (!aggregator.RecordValues)
-                {
-                    continue;
-                }
-            }
-
-            _batch[kept++] = entry;
-        }
-
-        return kept;
-    }
-
-    /// <summary>The entry's value as a number: integer metrics carry their bits in the value slot.</summary>
-    private double NumericValue(in ScalarEntry entry) =>
-        _integers[entry.MetricId] ? BitConverter.DoubleToInt64Bits(entry.Value) : entry.Value;
-
     private void AppendOpenSummaries()
     {
-        foreach (var aggregator in _aggregators)
+        foreach (var summary in _metricStates.TakeOpenSummaries())
         {
-            if (aggregator?.TakeSummary() is { } summary)
-            {
-                summary.TimestampUnixNanos = _clock.UnixNanosNow();
-                AppendEvent(summary);
-            }
+            AppendTimestamped(summary);
         }
+    }
+
+    private void AppendTimestamped(Event evt)
+    {
+        evt.TimestampUnixNanos = _clock.UnixNanosNow();
+        AppendEvent(evt);
     }
 
     private void EncodeScalars(int count)
@@ -427,42 +378,6 @@ internal sealed class EventWriter : IDisposable
         WalFraming.FrameInPlace(target, size);
         _length += WalFraming.FrameSize(size);
         _sequence += (ulong)count;
-    }
-
-    private void DeclareIfNew(int id)
-    {
-        if (id < _declared.Length && _declared[id])
-        {
-            return;
-        }
-
-        if (id >= _declared.Length)
-        {
-            Array.Resize(ref _declared, Math.Max(id + 1, _declared.Length * 2));
-            Array.Resize(ref _aggregators, _declared.Length);
-            Array.Resize(ref _goals, _declared.Length);
-            Array.Resize(ref _integers, _declared.Length);
-        }
-
-        var metric = _metrics.Get(id);
-        _aggregators[id] = Aggregation.MetricAggregator.For(metric);
-        _anyAggregation |= _aggregators[id] is not null;
-        _goals[id] = metric.Options.Goal;
-        _integers[id] = metric.IsInteger;
-        _anyGoal |= metric.Options.Goal != MetricGoal.None;
-        var evt = new Event
-        {
-            Name = metric.Name,
-            TimestampUnixNanos = _clock.UnixNanosNow(),
-            MetricDeclared = new MetricDeclared { MetricId = (uint)id, Unit = metric.Unit ?? string.Empty, Goal = (int)metric.Options.Goal, ValueType = (int)metric.ValueType },
-        };
-        foreach (var (key, value) in metric.Tags)
-        {
-            evt.Tags.Add(key, value);
-        }
-
-        AppendEvent(evt);
-        _declared[id] = true;
     }
 
     private void AppendRecord()
