@@ -58,6 +58,7 @@ public static class RunIndex
             foreach (var run in runs)
             {
                 var result = SinkReplay.Replay(store, run.RunId, index, logger: logger);
+                // Read again after the replay: a run still writing when listed may have ended meanwhile.
                 index.IndexRun(store.GetRun(run.RunId));
                 events += result.Delivered;
                 problems.AddRange(result.Problems.Select(p => p.ToString()));

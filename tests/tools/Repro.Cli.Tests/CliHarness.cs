@@ -43,9 +43,3 @@ internal sealed class CliHarness : IDisposable
     public void Dispose() => _home.Dispose();
 }
 
-/// <summary>Runs are process-wide: CLI tests that record runs take turns.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SequentialRuns
-{
-    public const string Name = "Runs are process-wide";
-}

@@ -1,5 +1,4 @@
 using Repro.Events;
-using Repro.Runtime.Tests.Runs;
 using Repro.Storage;
 using Repro.Tests.Shared;
 

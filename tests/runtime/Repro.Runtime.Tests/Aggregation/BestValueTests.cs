@@ -1,5 +1,4 @@
 using Repro.Runs;
-using Repro.Runtime.Tests.Runs;
 using Repro.Storage;
 using Repro.Tests.Shared;
 

@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Repro.Events;
 using Repro.Pipeline;
-using Repro.Runtime.Tests.Runs;
 using Repro.Tests.Shared;
 using Repro.Wal;
 

@@ -1,7 +1,6 @@
 using Repro.Events;
 using Repro.Pipeline;
 using Repro.Runs;
-using Repro.Runtime.Tests.Runs;
 using Repro.Storage;
 using Repro.Tests.Shared;
 using Repro.Wal;

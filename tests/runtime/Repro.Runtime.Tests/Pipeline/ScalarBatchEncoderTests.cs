@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Repro.Events;
 using Repro.Pipeline;
-using Repro.Runtime.Tests.Runs;
 using Repro.Tests.Shared;
 
 namespace Repro.Runtime.Tests.Pipeline;

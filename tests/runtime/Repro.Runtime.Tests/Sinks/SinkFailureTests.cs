@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Repro.Events;
-using Repro.Runtime.Tests.Runs;
 using Repro.Sinks;
 using Repro.Storage;
 using Repro.Tests.Shared;

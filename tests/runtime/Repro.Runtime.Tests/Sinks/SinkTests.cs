@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Repro.Events;
-using Repro.Runtime.Tests.Runs;
 using Repro.Sinks;
 using Repro.Storage;
 using Repro.Tests.Shared;

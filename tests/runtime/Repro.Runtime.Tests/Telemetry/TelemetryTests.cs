@@ -1,7 +1,6 @@
 using Repro.Events;
 using Repro.Runs;
 using Repro.Runtime.Tests.Faults;
-using Repro.Runtime.Tests.Runs;
 using Repro.Storage;
 using Repro.Telemetry;
 using Repro.Tests.Shared;

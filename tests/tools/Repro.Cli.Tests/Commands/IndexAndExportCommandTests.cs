@@ -1,3 +1,4 @@
+using Repro.Tests.Shared;
 using System.Text.Json;
 using Repro.Runs;
 

@@ -1,3 +1,4 @@
+using Repro.Tests.Shared;
 using System.Text.Json;
 
 namespace Repro.Cli.Tests.Commands;
