@@ -1,14 +1,12 @@
-using System;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Repro.Analyzers.CodeFixes.Internals;
 using Repro.Analyzers.Internals;
 
 namespace Repro.Analyzers.CodeFixes.Rules;
@@ -43,7 +41,7 @@ public sealed class UnseededRandomFixer : CodeFixProvider
                 continue;
             }
 
-            var seed = FindSeedInScope(model, creation, context.CancellationToken);
+            var seed = SeedInScope.Find(model, creation, context.CancellationToken);
             var title = seed is null ? "Seed Random with a fixed value (0)" : $"Seed Random with '{seed}'";
             context.RegisterCodeFix(
                 CodeAction.Create(
@@ -67,29 +65,4 @@ public sealed class UnseededRandomFixer : CodeFixProvider
 
         return creation.WithArgumentList(arguments);
     }
-
-    /// <summary>An int-typed symbol named like a seed, visible and already declared at the creation.</summary>
-    private static string? FindSeedInScope(SemanticModel model, SyntaxNode creation, CancellationToken cancellationToken)
-    {
-        var position = creation.SpanStart;
-        var candidates = model.LookupSymbols(position)
-            .Where(symbol => symbol.Name.IndexOf("seed", StringComparison.OrdinalIgnoreCase) >= 0)
-            .Where(symbol => TypeOf(symbol)?.SpecialType == SpecialType.System_Int32)
-            .Where(symbol => symbol is not ILocalSymbol local || IsDeclaredBefore(local, position, cancellationToken))
-            .OrderBy(symbol => symbol is ILocalSymbol or IParameterSymbol ? 0 : 1)
-            .ThenBy(symbol => symbol.Name, StringComparer.Ordinal);
-        return candidates.FirstOrDefault()?.Name;
-    }
-
-    private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol local => local.Type,
-        IParameterSymbol parameter => parameter.Type,
-        IFieldSymbol field => field.Type,
-        IPropertySymbol property => property.Type,
-        _ => null,
-    };
-
-    private static bool IsDeclaredBefore(ILocalSymbol local, int position, CancellationToken cancellationToken) =>
-        local.DeclaringSyntaxReferences.All(reference => reference.GetSyntax(cancellationToken).Span.End <= position);
 }

@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Repro.Analyzers.Internals;
+
+namespace Repro.Analyzers.CodeFixes.Rules;
+
+/// <summary>
+/// Fixes REPRO1009 by adding <c>torch.cuda.manual_seed_all(seed)</c> right after the <c>manual_seed</c> statement,
+/// with the same seed. Offered only when the seed is a plain value (a constant, local, parameter, field or
+/// property), so repeating it cannot run a side effect twice.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CudaSeedFixer)), Shared]
+public sealed class CudaSeedFixer : CodeFixProvider
+{
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.CpuOnlyTorchSeed);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax
+                {
+                    ArgumentList.Arguments: [{ Expression: var seed }],
+                } invocation
+                || !IsPlainValue(seed)
+                || invocation.FirstAncestorOrSelf<StatementSyntax>() is not { } statement
+                || statement.Parent is not (BlockSyntax or GlobalStatementSyntax))
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Seed the CUDA generators too (torch.cuda.manual_seed_all)",
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(AddCudaSeed(root, statement, seed))),
+                    equivalenceKey: RuleIds.CpuOnlyTorchSeed),
+                diagnostic);
+        }
+    }
+
+    private static bool IsPlainValue(ExpressionSyntax seed) => seed is LiteralExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax
+        || (seed is CastExpressionSyntax cast && IsPlainValue(cast.Expression));
+
+    private static SyntaxNode AddCudaSeed(SyntaxNode root, StatementSyntax statement, ExpressionSyntax seed)
+    {
+        var call = SyntaxFactory.ExpressionStatement(
+                SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.ParseExpression("global::TorchSharp.torch.cuda.manual_seed_all").WithAdditionalAnnotations(Simplifier.Annotation),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(seed.WithoutTrivia())))))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        if (statement.Parent is GlobalStatementSyntax global)
+        {
+            return root.InsertNodesAfter(global, new[] { SyntaxFactory.GlobalStatement(call).WithAdditionalAnnotations(Formatter.Annotation) });
+        }
+
+        return root.InsertNodesAfter(statement, new[] { call });
+    }
+}

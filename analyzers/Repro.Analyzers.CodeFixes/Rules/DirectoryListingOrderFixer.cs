@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Repro.Analyzers.Internals;
+
+namespace Repro.Analyzers.CodeFixes.Rules;
+
+/// <summary>
+/// Fixes REPRO1013 by sorting the listing ordinally: paths with <c>Order(StringComparer.Ordinal)</c>, file-system
+/// entries by <c>FullName</c>. Ordinal, not the default comparer, because culture-aware string order differs between
+/// machines too. An array result stays an array (<c>ToArray()</c>) so the code around it still compiles.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DirectoryListingOrderFixer)), Shared]
+public sealed class DirectoryListingOrderFixer : CodeFixProvider
+{
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnorderedDirectoryListing);
+
+    /// <inheritdoc />
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax listing
+                || model.GetTypeInfo(listing, context.CancellationToken).Type is not { } type)
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Sort the listing ordinally",
+                    cancellationToken => Task.FromResult(context.Document.WithSyntaxRoot(Sorted(root, model, listing, type, cancellationToken))),
+                    equivalenceKey: RuleIds.UnorderedDirectoryListing),
+                diagnostic);
+        }
+    }
+
+    private static SyntaxNode Sorted(SyntaxNode root, SemanticModel model, InvocationExpressionSyntax listing, ITypeSymbol type, CancellationToken cancellationToken)
+    {
+        var element = type is IArrayTypeSymbol array ? array.ElementType : (type as INamedTypeSymbol)?.TypeArguments.FirstOrDefault();
+        var source = listing.WithoutTrivia().ToFullString();
+        // Enumerable.Order arrived in .NET 7; older targets get the equivalent OrderBy.
+        var hasOrder = model.Compilation.GetTypeByMetadataName("System.Linq.Enumerable")?.GetMembers("Order").Any() == true;
+        var sort = element?.SpecialType != SpecialType.System_String
+            ? $"{source}.OrderBy(entry => entry.FullName, global::System.StringComparer.Ordinal)"
+            : hasOrder
+                ? $"{source}.Order(global::System.StringComparer.Ordinal)"
+                : $"{source}.OrderBy(path => path, global::System.StringComparer.Ordinal)";
+        if (type is IArrayTypeSymbol)
+        {
+            sort += ".ToArray()";
+        }
+
+        var replacement = SyntaxFactory.ParseExpression(sort)
+            .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)
+            .WithTriviaFrom(listing);
+        var newRoot = root.ReplaceNode(listing, replacement);
+        return NeedsLinqImport(model, listing, cancellationToken) && newRoot is CompilationUnitSyntax unit
+            ? unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("System.Linq")).WithAdditionalAnnotations(Formatter.Annotation))
+            : newRoot;
+    }
+
+    // Order/OrderBy are extension methods: without `using System.Linq` (file or global) they would not bind.
+    private static bool NeedsLinqImport(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken) =>
+        !model.LookupNamespacesAndTypes(node.SpanStart, name: "Enumerable")
+            .Any(symbol => symbol.ContainingNamespace?.ToDisplayString() == "System.Linq")
+        && !model.GetImportScopes(node.SpanStart, cancellationToken).Any(scope => scope.Imports.Any(import => import.NamespaceOrType.ToDisplayString() == "System.Linq"));
+}

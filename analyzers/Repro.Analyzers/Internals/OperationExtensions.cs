@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Repro.Analyzers.Internals;
+
+/// <summary>Small questions the rules ask of operations: arguments by parameter name, constants, enum members.</summary>
+internal static class OperationExtensions
+{
+    /// <summary>The argument bound to the parameter named <paramref name="name"/>, whether passed by name, by position or left to its default.</summary>
+    public static IArgumentOperation? Argument(this ImmutableArray<IArgumentOperation> arguments, string name)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Name == name)
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the argument was left out and its parameter's default used.</summary>
+    public static bool IsDefaulted(this IArgumentOperation argument) => argument.ArgumentKind == ArgumentKind.DefaultValue;
+
+    /// <summary>The operation under implicit and explicit conversions and parentheses.</summary>
+    public static IOperation WithoutConversions(this IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The name of the enum member an argument holds, when it is a compile-time constant; null when it is
+    /// computed at run time (the rules then assume the worst).
+    /// </summary>
+    public static string? EnumMemberName(this IArgumentOperation argument)
+    {
+        var value = argument.Value.WithoutConversions();
+        if (value is IFieldReferenceOperation { Field: { IsConst: true } constantField })
+        {
+            return constantField.Name;
+        }
+
+        if (argument.Value.ConstantValue is { HasValue: true, Value: { } constant }
+            && argument.Parameter?.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+        {
+            foreach (var member in enumType.GetMembers())
+            {
+                if (member is IFieldSymbol { HasConstantValue: true } field && Equals(field.ConstantValue, constant))
+                {
+                    return field.Name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The argument's value when it is a compile-time constant.</summary>
+    public static Optional<object?> Constant(this IArgumentOperation argument) => argument.Value.ConstantValue;
+
+    /// <summary>Whether the value is the literal <c>null</c> (or <c>default</c> of a reference or nullable type).</summary>
+    public static bool IsNullConstant(this IOperation value) =>
+        value.WithoutConversions().ConstantValue is { HasValue: true, Value: null };
+
+    /// <summary>The outermost operation of the member body that contains <paramref name="operation"/>.</summary>
+    public static IOperation Root(this IOperation operation)
+    {
+        while (operation.Parent is { } parent)
+        {
+            operation = parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Whether <paramref name="method"/> is <paramref name="name"/> declared on <paramref name="type"/>.</summary>
+    public static bool Is(this IMethodSymbol method, INamedTypeSymbol? type, string name) =>
+        method.Name == name && type is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, type);
+
+    /// <summary>The method a method reference or invocation targets, reduced extension methods unwrapped.</summary>
+    public static IMethodSymbol Unreduced(this IMethodSymbol method) => method.ReducedFrom ?? method;
+}

@@ -1,0 +1,143 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Repro.Analyzers.Internals;
+
+namespace Repro.Analyzers.Rules;
+
+/// <summary>
+/// REPRO1008 and REPRO1009, which need the whole compilation: torch randomness with no <c>manual_seed</c> anywhere,
+/// and <c>manual_seed</c> (which seeds only the CPU generator in TorchSharp) in code that runs on CUDA without
+/// <c>torch.cuda.manual_seed_all</c>. Repro's <c>TorchSeeds.ManualSeed</c> seeds both and satisfies both rules.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor MissingSeedRule = RuleHelp.CompilationEndRule(
+        RuleIds.MissingTorchSeed,
+        title: "Torch randomness without torch.manual_seed",
+        message: "'{0}' draws from torch's global generator, but nothing in this project calls torch.manual_seed: weights, dropout and samples differ on every run",
+        RuleCategories.Randomness,
+        DiagnosticSeverity.Warning,
+        description: "Random tensors, random initialisation (every Linear, Conv or RNN module), dropout and samplers draw from "
+            + "torch's global generator, which starts from a different seed in every process unless the program seeds it.");
+
+    internal static readonly DiagnosticDescriptor CpuOnlyRule = RuleHelp.CompilationEndRule(
+        RuleIds.CpuOnlyTorchSeed,
+        title: "manual_seed seeds only the CPU generator",
+        message: "'{0}' seeds only the CPU generator in TorchSharp, and this project uses CUDA: add torch.cuda.manual_seed_all with the same seed",
+        RuleCategories.Randomness,
+        DiagnosticSeverity.Warning,
+        description: "Unlike PyTorch, TorchSharp's torch.manual_seed and torch.random.manual_seed do not seed the CUDA "
+            + "generators. Random tensors created on a GPU, and dropout on a GPU, differ on every run until "
+            + "torch.cuda.manual_seed_all is called too.");
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(MissingSeedRule, CpuOnlyRule);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (TorchSymbols.TryCreate(start.Compilation) is not { } torch)
+            {
+                return;
+            }
+
+            var state = new State();
+            CudaUsage.Register(start, torch, state.AddCudaUse);
+            start.RegisterOperationAction(
+                operation =>
+                {
+                    var (method, arguments) = operation.Operation switch
+                    {
+                        IInvocationOperation invocation => (invocation.TargetMethod.Unreduced(), invocation.Arguments),
+                        IMethodReferenceOperation reference => (reference.Method, ImmutableArray<IArgumentOperation>.Empty),
+                        _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+                    };
+                    if (method is not null)
+                    {
+                        state.Observe(method, arguments, operation.Operation, torch);
+                    }
+                },
+                OperationKind.Invocation,
+                OperationKind.MethodReference);
+            start.RegisterCompilationEndAction(end => state.Report(end));
+        });
+    }
+
+    /// <summary>What one compilation does with torch's generators; written from concurrent operation actions.</summary>
+    private sealed class State
+    {
+        private readonly object _gate = new();
+        private readonly List<(Location Location, string Member)> _draws = new();
+        private readonly List<(IOperation Call, string Member)> _cpuSeeds = new();
+        private bool _seedsCuda;
+        private bool _usesCuda;
+
+        public void AddCudaUse(Location location)
+        {
+            lock (_gate)
+            {
+                _usesCuda = true;
+            }
+        }
+
+        public void Observe(IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, IOperation operation, TorchSymbols torch)
+        {
+            var type = method.ContainingType;
+            lock (_gate)
+            {
+                if (method.Name == "manual_seed" && (TorchSymbols.Is(type, torch.Torch) || TorchSymbols.Is(type, torch.Random)))
+                {
+                    _cpuSeeds.Add((operation, type.Name + ".manual_seed"));
+                }
+                else if (TorchSymbols.Is(type, torch.ReproTorchSeeds) || method.Is(torch.Cuda, "manual_seed_all"))
+                {
+                    _seedsCuda = true;
+                    _cpuSeeds.Add((operation, string.Empty));
+                }
+                else if (TorchRandomness.DrawsFromGlobalGenerator(method, arguments, torch))
+                {
+                    _draws.Add((Locations.OfCall(operation.Syntax), type.Name + "." + method.Name));
+                }
+            }
+        }
+
+        public void Report(CompilationAnalysisContext end)
+        {
+            lock (_gate)
+            {
+                if (_cpuSeeds.Count == 0 && _draws.Count > 0)
+                {
+                    // One diagnostic, at the first draw in a stable order, whatever order the actions ran in.
+                    var (location, member) = _draws
+                        .OrderBy(draw => draw.Location.SourceTree?.FilePath, System.StringComparer.Ordinal)
+                        .ThenBy(draw => draw.Location.SourceSpan.Start)
+                        .First();
+                    end.ReportDiagnostic(Diagnostic.Create(MissingSeedRule, location, member));
+                }
+
+                if (_seedsCuda)
+                {
+                    return;
+                }
+
+                foreach (var (call, member) in _cpuSeeds)
+                {
+                    var target = TargetDevices.For(end.Options, call.Syntax.SyntaxTree);
+                    if (member.Length > 0 && target.CanOccur(DeviceScope.Cuda) && (_usesCuda || target == TargetDevice.Cuda))
+                    {
+                        end.ReportDiagnostic(Diagnostic.Create(CpuOnlyRule, call.Syntax.GetLocation(), member));
+                    }
+                }
+            }
+        }
+    }
+}
