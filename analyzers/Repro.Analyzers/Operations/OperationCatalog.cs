@@ -279,7 +279,7 @@ internal static class OperationCatalog
             CumulativeSumRule,
             DeviceScope.Cuda,
             OnTorch("cumsum"),
-            OnTensor("cumsum", "cumsum_")),
+            OnTensor("cumsum")),
         new OperationRule(
             FusedAttentionBackwardRule,
             DeviceScope.Cuda,
