@@ -68,7 +68,7 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
                             var sink = method.MethodKind == MethodKind.Constructor
                                 ? "new " + method.ContainingType.Name
                                 : method.ContainingType.Name + "." + method.Name;
-                            operation.ReportDiagnostic(Diagnostic.Create(Rule, argument.Syntax.GetLocation(), sink, source));
+                            operation.ReportDiagnostic(Diagnostic.Create(Rule, argument.Value.Syntax.GetLocation(), sink, source));
                         }
                     }
                 },

@@ -49,7 +49,7 @@ public sealed class CryptographicRandomAnalyzer : DiagnosticAnalyzer
                     var method = ((IInvocationOperation)operation.Operation).TargetMethod;
                     if (Members.Contains(method.Name) && InheritsFrom(method.ContainingType, generator))
                     {
-                        operation.ReportDiagnostic(Diagnostic.Create(Rule, operation.Operation.Syntax.GetLocation(), method.Name));
+                        operation.ReportDiagnostic(Diagnostic.Create(Rule, Locations.OfCall(operation.Operation.Syntax), method.Name));
                     }
                 },
                 OperationKind.Invocation);

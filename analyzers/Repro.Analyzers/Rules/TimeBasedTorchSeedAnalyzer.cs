@@ -50,7 +50,7 @@ public sealed class TimeBasedTorchSeedAnalyzer : DiagnosticAnalyzer
                     if (method is { Name: "seed", Parameters.Length: 0 } && IsTorchGenerator(method.ContainingType, torch))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(
-                            Rule, operation.Operation.Syntax.GetLocation(), method.ContainingType.Name + ".seed()"));
+                            Rule, Locations.OfCall(operation.Operation.Syntax), method.ContainingType.Name + ".seed()"));
                     }
                 },
                 OperationKind.Invocation,

@@ -52,7 +52,7 @@ public sealed class UnseedableVisionTransformAnalyzer : DiagnosticAnalyzer
                     };
                     if (method is not null && Transforms.Contains(method.Name) && TorchSymbols.Is(method.ContainingType, transforms))
                     {
-                        operation.ReportDiagnostic(Diagnostic.Create(Rule, operation.Operation.Syntax.GetLocation(), method.Name));
+                        operation.ReportDiagnostic(Diagnostic.Create(Rule, Locations.OfCall(operation.Operation.Syntax), method.Name));
                     }
                 },
                 OperationKind.Invocation,

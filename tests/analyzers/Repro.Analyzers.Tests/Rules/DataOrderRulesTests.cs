@@ -1,0 +1,74 @@
+using Repro.Analyzers.Rules;
+using Repro.Analyzers.Tests.Verification;
+
+namespace Repro.Analyzers.Tests.Rules;
+
+/// <summary>The data-order rules: REPRO1013–REPRO1016 and REPRO1017.</summary>
+public class DataOrderRulesTests
+{
+    [Theory]
+    [InlineData("foreach (var f in Directory.{|REPRO1013:GetFiles(folder)|}) { }")]
+    [InlineData("var files = Directory.{|REPRO1013:EnumerateFiles(folder, \"*.png\")|}.Where(f => f.Length > 4).ToList();")]
+    [InlineData("var infos = new DirectoryInfo(folder).{|REPRO1013:GetFiles()|};")]
+    [InlineData("var dirs = Directory.{|REPRO1013:GetDirectories(folder)|}.Take(10).OrderBy(d => d).ToList();")]
+    public Task Unsorted_listings_are_reported(string statement) => Run<UnorderedDirectoryListingAnalyzer>(statement);
+
+    [Theory]
+    [InlineData("var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToList();")]
+    [InlineData("var files = Directory.EnumerateFiles(folder).Where(f => f.EndsWith(\".png\")).OrderBy(f => f, StringComparer.Ordinal);")]
+    [InlineData("var files = Directory.GetFiles(folder); Array.Sort(files, StringComparer.Ordinal);")]
+    [InlineData("var files = Directory.GetFiles(folder).ToList(); files.Sort(StringComparer.Ordinal);")]
+    [InlineData("var count = Directory.GetFiles(folder).Length; var any = Directory.EnumerateFiles(folder).Any();")]
+    public Task Sorted_or_counted_listings_are_not_reported(string statement) => Run<UnorderedDirectoryListingAnalyzer>(statement);
+
+    [Theory]
+    [InlineData("var r = Enumerable.Range(0, 9).{|REPRO1014:AsParallel()|}.Select(i => i * 2).ToList();")]
+    [InlineData("foreach (var i in Enumerable.Range(0, 9).{|REPRO1014:AsParallel()|}.Where(i => i > 2)) { }")]
+    [InlineData("var r = ParallelEnumerable.{|REPRO1014:AsParallel(Enumerable.Range(0, 9))|}.ToArray();")]
+    public Task Unordered_parallel_queries_are_reported(string statement) => Run<UnorderedParallelQueryAnalyzer>(statement);
+
+    [Theory]
+    [InlineData("var r = Enumerable.Range(0, 9).AsParallel().AsOrdered().Select(i => i * 2).ToList();")]
+    [InlineData("var n = Enumerable.Range(0, 9).AsParallel().Where(i => i > 2).Count();")]
+    [InlineData("var r = Enumerable.Range(0, 9).AsParallel().Select(i => i * 2).OrderBy(i => i).ToList();")]
+    public Task Ordered_or_order_free_parallel_queries_are_not_reported(string statement) => Run<UnorderedParallelQueryAnalyzer>(statement);
+
+    [Theory]
+    [InlineData("var s = Enumerable.Range(0, 9).AsParallel().{|REPRO1015:Sum(i => i * 0.5)|};")]
+    [InlineData("var s = Enumerable.Range(0, 9).Select(i => (float)i).AsParallel().{|REPRO1015:Average()|};")]
+    [InlineData("var s = Enumerable.Range(0, 9).AsParallel().{|REPRO1015:Aggregate(0.0, (a, i) => a + i)|};")]
+    [InlineData("double total = 0; System.Threading.Tasks.Parallel.{|REPRO1015:For(0, 10, () => 0.0, (i, state, local) => local + i, local => total += local)|};")]
+    public Task Parallel_floating_point_reductions_are_reported(string statement) => Run<ParallelFloatReductionAnalyzer>(statement);
+
+    [Theory]
+    [InlineData("var s = Enumerable.Range(0, 9).AsParallel().Sum();")]
+    [InlineData("var s = Enumerable.Range(0, 9).Select(i => i * 0.5).Sum();")]
+    [InlineData("long total = 0; System.Threading.Tasks.Parallel.For(0, 10, () => 0L, (i, state, local) => local + i, local => System.Threading.Interlocked.Add(ref total, local));")]
+    public Task Integer_or_sequential_reductions_are_not_reported(string statement) => Run<ParallelFloatReductionAnalyzer>(statement);
+
+    [Theory]
+    [InlineData("var set = new HashSet<string>(); foreach (var s in {|REPRO1016:set|}) { }")]
+    [InlineData("var classes = new Dictionary<string, int>(); var names = {|REPRO1016:classes.Keys|}.ToList();")]
+    [InlineData("var classes = new Dictionary<string, int>(); var pairs = {|REPRO1016:classes|}.Select(p => p.Key).ToArray();")]
+    public Task Hash_order_enumeration_is_reported(string statement) => Run<HashOrderEnumerationAnalyzer>(statement);
+
+    [Theory]
+    [InlineData("var set = new HashSet<string>(); foreach (var s in set.Order(StringComparer.Ordinal)) { }")]
+    [InlineData("var list = new List<string>(); foreach (var s in list) { }")]
+    [InlineData("var classes = new Dictionary<string, int>(); var has = classes.ContainsKey(\"cat\");")]
+    public Task Sorted_or_ordered_collections_are_not_reported(string statement) => Run<HashOrderEnumerationAnalyzer>(statement);
+
+    [Fact]
+    public Task Setting_the_cublas_variable_at_run_time_is_reported() =>
+        Run<CublasEnvironmentAtRunTimeAnalyzer>("{|REPRO1017:Environment.SetEnvironmentVariable(\"CUBLAS_WORKSPACE_CONFIG\", \":4096:8\")|};");
+
+    [Fact]
+    public Task Other_variables_and_cpu_code_are_not_reported() => Task.WhenAll(
+        Run<CublasEnvironmentAtRunTimeAnalyzer>("Environment.SetEnvironmentVariable(\"OMP_NUM_THREADS\", \"1\");"),
+        TorchAnalyzerTest.Create<CublasEnvironmentAtRunTimeAnalyzer>(
+            TorchAnalyzerTest.InMethod("Environment.SetEnvironmentVariable(\"CUBLAS_WORKSPACE_CONFIG\", \":4096:8\");"), device: "cpu").RunAsync());
+
+    private static Task Run<TAnalyzer>(string statement)
+        where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new() =>
+        TorchAnalyzerTest.Create<TAnalyzer>(TorchAnalyzerTest.InMethod(statement)).RunAsync();
+}
