@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using Repro.Analyzers.Internals;
 
@@ -51,7 +51,7 @@ public sealed class CudaSeedFixer : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Seed the CUDA generators too (torch.cuda.manual_seed_all)",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(AddCudaSeed(root, statement, seed))),
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(AddCudaSeed(root, invocation, statement, seed))),
                     equivalenceKey: RuleIds.CpuOnlyTorchSeed),
                 diagnostic);
         }
@@ -60,18 +60,28 @@ public sealed class CudaSeedFixer : CodeFixProvider
     private static bool IsPlainValue(ExpressionSyntax seed) => seed is LiteralExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax
         || (seed is CastExpressionSyntax cast && IsPlainValue(cast.Expression));
 
-    private static SyntaxNode AddCudaSeed(SyntaxNode root, StatementSyntax statement, ExpressionSyntax seed)
+    private static SyntaxNode AddCudaSeed(SyntaxNode root, InvocationExpressionSyntax seeding, StatementSyntax statement, ExpressionSyntax seed)
     {
+        // Spelled like the call it follows: `torch.manual_seed` gets `torch.cuda…`; other spellings get the simplest name in scope.
+        var spelledWithTorch = seeding.Expression is MemberAccessExpressionSyntax { Expression: var receiver }
+            && receiver.ToString().StartsWith("torch", System.StringComparison.Ordinal);
+        var target = spelledWithTorch
+            ? SyntaxFactory.ParseExpression("torch.cuda.manual_seed_all")
+            : SyntaxFactory.ParseExpression("global::TorchSharp.torch.cuda.manual_seed_all").WithAdditionalAnnotations(Simplifier.Annotation);
         var call = SyntaxFactory.ExpressionStatement(
-                SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.ParseExpression("global::TorchSharp.torch.cuda.manual_seed_all").WithAdditionalAnnotations(Simplifier.Annotation),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(seed.WithoutTrivia())))))
-            .WithAdditionalAnnotations(Formatter.Annotation);
+            SyntaxFactory.InvocationExpression(
+                target,
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(seed.WithoutTrivia())))));
         if (statement.Parent is GlobalStatementSyntax global)
         {
-            return root.InsertNodesAfter(global, new[] { SyntaxFactory.GlobalStatement(call).WithAdditionalAnnotations(Formatter.Annotation) });
+            var globalCall = SyntaxFactory.GlobalStatement(call).WithLeadingTrivia(global.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+                .WithTrailingTrivia(global.GetTrailingTrivia());
+            return root.InsertNodesAfter(global, new[] { globalCall });
         }
 
+        // Same indentation and line ending as the statement it follows.
+        call = call.WithLeadingTrivia(statement.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+            .WithTrailingTrivia(statement.GetTrailingTrivia());
         return root.InsertNodesAfter(statement, new[] { call });
     }
 }

@@ -58,27 +58,33 @@ public sealed class DirectoryListingOrderFixer : CodeFixProvider
     private static SyntaxNode Sorted(SyntaxNode root, SemanticModel model, InvocationExpressionSyntax listing, ITypeSymbol type, CancellationToken cancellationToken)
     {
         var element = type is IArrayTypeSymbol array ? array.ElementType : (type as INamedTypeSymbol)?.TypeArguments.FirstOrDefault();
-        var source = listing.WithoutTrivia().ToFullString();
+        var ordinal = SyntaxFactory.Argument(
+            SyntaxFactory.ParseExpression("global::System.StringComparer.Ordinal").WithAdditionalAnnotations(Simplifier.Annotation));
+
         // Enumerable.Order arrived in .NET 7; older targets get the equivalent OrderBy.
         var hasOrder = model.Compilation.GetTypeByMetadataName("System.Linq.Enumerable")?.GetMembers("Order").Any() == true;
-        var sort = element?.SpecialType != SpecialType.System_String
-            ? $"{source}.OrderBy(entry => entry.FullName, global::System.StringComparer.Ordinal)"
+        var (method, arguments) = element?.SpecialType != SpecialType.System_String
+            ? ("OrderBy", new[] { SyntaxFactory.Argument(SyntaxFactory.ParseExpression("entry => entry.FullName")), ordinal })
             : hasOrder
-                ? $"{source}.Order(global::System.StringComparer.Ordinal)"
-                : $"{source}.OrderBy(path => path, global::System.StringComparer.Ordinal)";
+                ? ("Order", new[] { ordinal })
+                : ("OrderBy", new[] { SyntaxFactory.Argument(SyntaxFactory.ParseExpression("path => path")), ordinal });
+        ExpressionSyntax sorted = Call(listing.WithoutTrivia(), method, arguments);
         if (type is IArrayTypeSymbol)
         {
-            sort += ".ToArray()";
+            sorted = Call(sorted, "ToArray");
         }
 
-        var replacement = SyntaxFactory.ParseExpression(sort)
-            .WithAdditionalAnnotations(Simplifier.Annotation, Formatter.Annotation)
-            .WithTriviaFrom(listing);
+        var replacement = sorted.WithTriviaFrom(listing);
         var newRoot = root.ReplaceNode(listing, replacement);
         return NeedsLinqImport(model, listing, cancellationToken) && newRoot is CompilationUnitSyntax unit
             ? unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName("System.Linq")).WithAdditionalAnnotations(Formatter.Annotation))
             : newRoot;
     }
+
+    private static InvocationExpressionSyntax Call(ExpressionSyntax receiver, string name, params ArgumentSyntax[] arguments) =>
+        SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, SyntaxFactory.IdentifierName(name)),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)));
 
     // Order/OrderBy are extension methods: without `using System.Linq` (file or global) they would not bind.
     private static bool NeedsLinqImport(SemanticModel model, SyntaxNode node, CancellationToken cancellationToken) =>

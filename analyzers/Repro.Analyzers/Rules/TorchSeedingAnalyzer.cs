@@ -96,7 +96,7 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
             {
                 if (method.Name == "manual_seed" && (TorchSymbols.Is(type, torch.Torch) || TorchSymbols.Is(type, torch.Random)))
                 {
-                    _cpuSeeds.Add((operation, type.Name + ".manual_seed"));
+                    _cpuSeeds.Add((operation, TorchSymbols.Is(type, torch.Torch) ? "torch.manual_seed" : "torch.random.manual_seed"));
                 }
                 else if (TorchSymbols.Is(type, torch.ReproTorchSeeds) || method.Is(torch.Cuda, "manual_seed_all"))
                 {

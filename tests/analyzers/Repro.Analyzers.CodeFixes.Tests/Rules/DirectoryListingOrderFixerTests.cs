@@ -1,0 +1,62 @@
+using Repro.Analyzers.CodeFixes.Rules;
+using Repro.Analyzers.CodeFixes.Tests.Verification;
+using Repro.Analyzers.Rules;
+
+namespace Repro.Analyzers.CodeFixes.Tests.Rules;
+
+public class DirectoryListingOrderFixerTests
+{
+    [Fact]
+    public Task Paths_are_sorted_ordinally_and_arrays_stay_arrays() => FixTest.Verify<UnorderedDirectoryListingAnalyzer, DirectoryListingOrderFixer>(
+        """
+        using System;
+        using System.IO;
+        using System.Linq;
+        class Reader
+        {
+            string[] Images(string folder) => Directory.[|GetFiles(folder, "*.png")|];
+            int Lines(string folder) => Directory.[|EnumerateFiles(folder)|].Sum(f => f.Length);
+            FileInfo[] Infos(string folder) => new DirectoryInfo(folder).[|GetFiles()|];
+        }
+        """,
+        """
+        using System;
+        using System.IO;
+        using System.Linq;
+        class Reader
+        {
+            string[] Images(string folder) => Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal).ToArray();
+            int Lines(string folder) => Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Sum(f => f.Length);
+            FileInfo[] Infos(string folder) => new DirectoryInfo(folder).GetFiles().OrderBy(entry => entry.FullName, StringComparer.Ordinal).ToArray();
+        }
+        """);
+
+    [Fact]
+    public Task System_Linq_is_imported_when_missing() => FixTest.Verify<UnorderedDirectoryListingAnalyzer, DirectoryListingOrderFixer>(
+        """
+        using System.IO;
+        class Reader
+        {
+            void Read(string folder)
+            {
+                foreach (var file in Directory.[|GetFiles(folder)|])
+                {
+                }
+            }
+        }
+        """,
+        """
+        using System.IO;
+        using System.Linq;
+
+        class Reader
+        {
+            void Read(string folder)
+            {
+                foreach (var file in Directory.GetFiles(folder).Order(System.StringComparer.Ordinal).ToArray())
+                {
+                }
+            }
+        }
+        """);
+}
