@@ -1,6 +1,7 @@
 using System.Globalization;
 using Repro;
 using Repro.Samples.Moons;
+using Repro.TorchSharp.Determinism;
 using Repro.TorchSharp.Seeding;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -30,6 +31,13 @@ try
     run.RecordHyperparameters(config);
     Console.Write(config.ToSummary());
     TorchSeeds.ManualSeed(config.Seed);
+
+    // Seeds, thread counts, TF32 switches and CUBLAS_WORKSPACE_CONFIG into the manifest; warns on CUDA without it.
+    foreach (var warning in TorchDeterminism.Record(run).Warnings)
+    {
+        Console.Error.WriteLine($"warning: {warning}");
+    }
+
     var metrics = new TrainingMetrics();
     var (features, labels) = MoonsDataset.Generate(config.SampleCount, config.Noise, (int)config.Seed);
 

@@ -22,4 +22,7 @@ internal static partial class ReproLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Run {RunId} crashed: recovered {LastSequence} events up to {LastTime:O}; cut {Truncated} bytes of torn tail.")]
     public static partial void RunRecovered(ILogger logger, string runId, ulong lastSequence, DateTimeOffset lastTime, long truncated);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Run {RunId} is not repeatable: {Problem}")]
+    public static partial void NondeterministicSetting(ILogger logger, string runId, string problem);
 }

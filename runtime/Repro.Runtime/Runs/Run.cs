@@ -264,6 +264,30 @@ public sealed class Run : IDisposable
         Enqueue("hyperparameters", 0, e => e.Hyperparameters = new Events.Hyperparameters { CanonicalJson = json, Sha256 = hash });
     }
 
+    /// <summary>
+    /// Records <paramref name="report"/> in the manifest (replacing an earlier one) and logs each of its warnings,
+    /// so a run that cannot be repeated says so when it starts, not when someone tries.
+    /// </summary>
+    public void RecordDeterminism(DeterminismReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        lock (_gate)
+        {
+            if (_ended)
+            {
+                ThrowEnded();
+            }
+
+            _manifest = _manifest with { Determinism = report };
+            RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
+        }
+
+        foreach (var warning in report.Warnings)
+        {
+            Diagnostics.ReproLog.NondeterministicSetting(_logger, Id.ToString(), warning);
+        }
+    }
+
     /// <summary>Records in the manifest that generator <paramref name="generator"/> was seeded with <paramref name="seed"/>.</summary>
     public void RecordSeed(string generator, long seed)
     {

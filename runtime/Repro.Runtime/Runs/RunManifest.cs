@@ -57,4 +57,7 @@ public sealed record RunManifest
 
     /// <summary>For a crashed run, what recovery found and did.</summary>
     public RunRecoveryReport? Recovery { get; init; }
+
+    /// <summary>What the run observed about its own determinism (seeds, threads, precision switches, cuBLAS), when recorded.</summary>
+    public DeterminismReport? Determinism { get; init; }
 }
