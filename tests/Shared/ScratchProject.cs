@@ -68,6 +68,13 @@ internal sealed class ScratchProject : IDisposable
     public ProcessResult Build(params string[] properties) =>
         ChildProcess.Dotnet(Directory, ["build", "-nologo", "-v:n", .. properties.Select(p => "-p:" + p)]);
 
+    /// <summary>Builds with extra environment variables (for example a CI system's).</summary>
+    public ProcessResult BuildWith(IReadOnlyDictionary<string, string> environment, params string[] properties) =>
+        ChildProcess.Run("dotnet", ["build", "-nologo", "-v:n", .. properties.Select(p => "-p:" + p)], Directory, environment, TimeSpan.FromMinutes(8));
+
+    /// <summary>The provenance file the build wrote beside the assembly.</summary>
+    public string ProvenanceFile => Path.ChangeExtension(OutputAssembly, ".provenance.json");
+
     public ProcessResult Run(IReadOnlyDictionary<string, string>? environment = null) =>
         ChildProcess.Run("dotnet", [OutputAssembly], Directory, environment, TimeSpan.FromMinutes(2));
 

@@ -1,0 +1,131 @@
+using System;
+using System.Text.RegularExpressions;
+
+namespace Repro.Security;
+
+/// <summary>
+/// Removes secrets from text before Repro writes it anywhere: tokens of well-known services, keys, JWTs,
+/// private-key blocks, credentials in URLs, and the values of <c>password=</c>-style pairs in connection strings
+/// and command lines. Each secret becomes <see cref="Mask"/>; the text around it is kept so the record stays useful.
+/// This file is compiled into both the runtime and the MSBuild tasks, so build stamps and runs redact alike.
+/// </summary>
+public static class SecretRedactor
+{
+    /// <summary>What a secret is replaced with.</summary>
+    public const string Mask = "***";
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+
+    // Whole-token patterns: the match is the secret.
+    private static readonly Regex Tokens = new(
+        string.Join("|", new[]
+        {
+            @"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
+            @"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",          // JWT
+            @"\bgh[pousr]_[A-Za-z0-9]{30,}",                                           // GitHub tokens
+            @"\bgithub_pat_[A-Za-z0-9_]{30,}",                                         // GitHub fine-grained
+            @"\bgl(?:pat|dt|rt|ptt|ft|cbt|oas|soat|imt|agent)-[A-Za-z0-9_-]{20,}",     // GitLab tokens
+            @"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b",            // AWS key ids
+            @"\bxox[abposr]-[A-Za-z0-9-]{10,}",                                       // Slack tokens
+            @"https://hooks\.slack\.com/services/[A-Za-z0-9/]+",                       // Slack webhooks
+            @"https://(?:discord|discordapp)\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]+", // Discord webhooks
+            @"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}",                                 // Stripe
+            @"\bAIza[0-9A-Za-z_-]{35}",                                                // Google API keys
+            @"\bya29\.[0-9A-Za-z_-]{20,}",                                             // Google OAuth access tokens
+            @"\bnpm_[A-Za-z0-9]{36}",                                                  // npm
+            @"\bpypi-[A-Za-z0-9_-]{50,}",                                              // PyPI
+            @"\bhf_[A-Za-z0-9]{30,}",                                                  // Hugging Face
+            @"\bsk-(?:proj-|ant-api\d\d-|ant-)?[A-Za-z0-9_-]{20,}",                    // OpenAI, Anthropic
+            @"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",                             // SendGrid
+            @"\bSK[0-9a-fA-F]{32}\b",                                                  // Twilio
+            @"\bdapi[0-9a-f]{32}\b",                                                   // Databricks
+            @"\bdop_v1_[a-f0-9]{64}\b",                                                // DigitalOcean
+            @"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",                                 // Shopify
+            @"\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b",                                       // Telegram bots
+            @"\bwandb_[A-Za-z0-9]{30,}|\b[0-9a-f]{40}(?=@api\.wandb\.ai)",            // Weights & Biases
+        }),
+        RegexOptions.CultureInvariant,
+        Timeout);
+
+    // Credentials in URLs: scheme://user:password@host keeps scheme and host.
+    private static readonly Regex UrlCredentials = new(
+        @"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)(?<userinfo>[^/\s@""']+)@", RegexOptions.CultureInvariant, Timeout);
+
+    // Azure SAS signatures and similar query parameters.
+    private static readonly Regex QuerySecrets = new(
+        @"(?<name>[?&](?:sig|signature|token|access_token|api_key|apikey|key|secret|password|X-Amz-Signature|X-Amz-Credential|X-Goog-Signature)=)[^&\s""']+",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
+
+    // name=value / name: value pairs whose name says secret (connection strings, command lines, config).
+    private static readonly Regex Pairs = new(
+        @"(?<name>\b(?:[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|account[_-]?key|shared[_-]?access[_-]?key|sharedaccesssignature|credentials?|auth))\s*(?:=|:)\s*)(?<value>""[^""]*""|'[^']*'|[^;\s&,""']+)",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
+
+    // Authorization header values.
+    private static readonly Regex Authorization = new(
+        @"(?<scheme>\b(?:Bearer|Basic|token)\s+)[A-Za-z0-9._~+/=-]{16,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
+
+    // Environment variable names whose whole value is a secret.
+    private static readonly Regex SecretName = new(
+        @"TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH|(^|_)SAS($|_)|CONNECTION_?STRING|CONNSTR|COOKIE|SESSION|SIGNATURE",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
+
+    /// <summary>
+    /// <paramref name="text"/> with every secret it recognises replaced by <see cref="Mask"/>. When a pattern
+    /// takes too long (pathological input), the whole text is masked: losing a value is better than leaking one.
+    /// </summary>
+    public static string Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text ?? string.Empty;
+        }
+
+        try
+        {
+            var result = Tokens.Replace(text, Mask);
+            result = UrlCredentials.Replace(result, match => match.Groups["scheme"].Value + Mask + "@");
+            result = QuerySecrets.Replace(result, match => match.Groups["name"].Value + Mask);
+            result = Authorization.Replace(result, match => match.Groups["scheme"].Value + Mask);
+            return Pairs.Replace(result, match => match.Groups["name"].Value + Mask);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return Mask;
+        }
+    }
+
+    /// <summary>
+    /// A remote URL fit to record: user name, password or token before <c>@</c> removed entirely (not masked, so
+    /// two clones of the same remote stamp the same URL), then any remaining secret redacted.
+    /// </summary>
+    public static string RedactUrl(string? url)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return url ?? string.Empty;
+        }
+
+        try
+        {
+            return Redact(UrlCredentials.Replace(url, match => match.Groups["scheme"].Value));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return Mask;
+        }
+    }
+
+    /// <summary>The value of environment variable <paramref name="name"/> fit to record: masked whole when the name says secret.</summary>
+    public static string RedactVariable(string name, string? value)
+    {
+#pragma warning disable CA1510 // ThrowIfNull does not exist in netstandard2.0, where this file is compiled too.
+        if (name is null)
+        {
+            throw new ArgumentNullException(nameof(name));
+        }
+#pragma warning restore CA1510
+
+        return SecretName.IsMatch(name) ? Mask : Redact(value);
+    }
+}
