@@ -23,6 +23,7 @@ public static class ReproCli
         root.Subcommands.Add(EventsCommand.Create(home));
         root.Subcommands.Add(ExportCommand.Create(home));
         root.Subcommands.Add(IndexCommand.Create(home));
+        root.Subcommands.Add(ProvenanceCommand.Create(home));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

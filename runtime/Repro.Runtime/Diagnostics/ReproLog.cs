@@ -25,4 +25,7 @@ internal static partial class ReproLog
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Run {RunId} is not repeatable: {Problem}")]
     public static partial void NondeterministicSetting(ILogger logger, string runId, string problem);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Run {RunId}: {Problem}")]
+    public static partial void ProvenanceWarning(ILogger logger, string runId, string problem);
 }

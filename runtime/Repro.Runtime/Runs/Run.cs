@@ -113,13 +113,16 @@ public sealed class Run : IDisposable
         var id = Ulid.NewUlid();
         var directory = ReproHome.RunDirectory(home, id.ToString());
         var source = SourceInfo.Capture(options.Rank, options.WorldSize);
+        var build = BuildStamp.Read(program);
         var manifest = new RunManifest
         {
             RunId = id.ToString(),
             Name = string.IsNullOrWhiteSpace(options.Name) ? program?.GetName().Name ?? "run" : options.Name,
             Status = RunStatus.Running,
             StartedAt = DateTimeOffset.UtcNow,
-            Build = BuildStamp.Read(program),
+            Build = build,
+            ReferencedBuilds = BuildStamp.ReadReferenced(program),
+            Warnings = ProvenanceWarnings(build, Environment.CurrentDirectory),
             Environment = RunEnvironment.Capture() with
             {
                 ContainerId = source.ContainerId.Length == 0 ? null : source.ContainerId,
@@ -151,7 +154,30 @@ public sealed class Run : IDisposable
         }
 
         run.Enqueue("started", 0, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.Started });
+        foreach (var warning in manifest.Warnings)
+        {
+            Diagnostics.ReproLog.ProvenanceWarning(run._logger, manifest.RunId, warning);
+        }
+
         return run;
+    }
+
+    /// <summary>What makes the program's provenance doubtful: a dirty build, or a working tree at another commit.</summary>
+    internal static IReadOnlyList<string> ProvenanceWarnings(BuildStamp build, string workingDirectory)
+    {
+        var warnings = new List<string>();
+        if (build.Dirty == true)
+        {
+            warnings.Add($"The program was built from a working tree with uncommitted changes (patch SHA-256 {build.PatchSha256 ?? "unknown"}): "
+                + $"its code is not exactly commit {build.Commit ?? "(none)"}; the patch is beside the assembly while it is under the size limit.");
+        }
+
+        if (build.Commit is { } commit && GitHead.Read(workingDirectory) is { } head && !string.Equals(head, commit, StringComparison.OrdinalIgnoreCase))
+        {
+            warnings.Add($"The working tree at {workingDirectory} is at commit {head}, but the program was built from {commit}: rebuild, or check out the commit it was built from.");
+        }
+
+        return warnings;
     }
 
     /// <summary>

@@ -58,6 +58,12 @@ public sealed record RunManifest
     /// <summary>For a crashed run, what recovery found and did.</summary>
     public RunRecoveryReport? Recovery { get; init; }
 
+    /// <summary>Stamps of the assemblies the program references that carry one (commit, dirty flag, branch).</summary>
+    public IReadOnlyList<BuildStamp> ReferencedBuilds { get; init; } = [];
+
+    /// <summary>Provenance problems found when the run started: a dirty build, or a working tree at another commit.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>What the run observed about its own determinism (seeds, threads, precision switches, cuBLAS), when recorded.</summary>
     public DeterminismReport? Determinism { get; init; }
 }

@@ -36,12 +36,12 @@ public static class SecretRedactor
             @"\bpypi-[A-Za-z0-9_-]{50,}",                                              // PyPI
             @"\bhf_[A-Za-z0-9]{30,}",                                                  // Hugging Face
             @"\bsk-(?:proj-|ant-api\d\d-|ant-)?[A-Za-z0-9_-]{20,}",                    // OpenAI, Anthropic
-            @"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",                             // SendGrid
+            @"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{30,}",                             // SendGrid
             @"\bSK[0-9a-fA-F]{32}\b",                                                  // Twilio
             @"\bdapi[0-9a-f]{32}\b",                                                   // Databricks
             @"\bdop_v1_[a-f0-9]{64}\b",                                                // DigitalOcean
             @"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",                                 // Shopify
-            @"\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b",                                       // Telegram bots
+            @"\b\d{8,10}:AA[A-Za-z0-9_-]{30,}",                                       // Telegram bots
             @"\bwandb_[A-Za-z0-9]{30,}|\b[0-9a-f]{40}(?=@api\.wandb\.ai)",            // Weights & Biases
         }),
         RegexOptions.CultureInvariant,
@@ -114,6 +114,36 @@ public static class SecretRedactor
         {
             return Mask;
         }
+    }
+
+    // A command-line option whose next argument is a secret (`--password hunter2`, `--api-key X`).
+    private static readonly Regex SecretOption = new(
+        @"^(?:-{1,2}|/)[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_.-]*$",
+        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
+
+    /// <summary>
+    /// Command-line arguments fit to record: each redacted as text, and the argument after an option named like a
+    /// secret (<c>--password</c>, <c>--api-key</c>, <c>--token</c>) masked whole.
+    /// </summary>
+    public static string[] RedactArguments(System.Collections.Generic.IReadOnlyList<string> arguments)
+    {
+#pragma warning disable CA1510 // ThrowIfNull does not exist in netstandard2.0, where this file is compiled too.
+        if (arguments is null)
+        {
+            throw new ArgumentNullException(nameof(arguments));
+        }
+#pragma warning restore CA1510
+
+        var redacted = new string[arguments.Count];
+        var maskNext = false;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i] ?? string.Empty;
+            redacted[i] = maskNext ? Mask : Redact(argument);
+            maskNext = !maskNext && argument.IndexOf('=') < 0 && SecretOption.IsMatch(argument);
+        }
+
+        return redacted;
     }
 
     /// <summary>The value of environment variable <paramref name="name"/> fit to record: masked whole when the name says secret.</summary>

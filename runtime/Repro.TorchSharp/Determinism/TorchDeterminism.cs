@@ -39,6 +39,7 @@ public static class TorchDeterminism
             ["torch.deterministic_algorithms"] = "unavailable in TorchSharp (use_deterministic_algorithms is not implemented)",
             ["torch.num_interop_threads"] = Show(Read(torch.get_num_interop_threads)),
             ["torch.num_threads"] = Show(Read(torch.get_num_threads)),
+            ["libtorch.version"] = Show(Read(() => torch.__version__)),
             ["torchsharp.version"] = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
                 ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
         };

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Text.Json;
+using Repro.Provenance;
+using Spectre.Console;
+
+namespace Repro.Cli.Commands;
+
+/// <summary>
+/// <c>repro provenance &lt;assembly-or-run-id&gt; [--json] [--require-clean]</c>: what a build was made from, read
+/// from the assembly itself or from a run's manifest; a CI gate with <c>--require-clean</c>.
+/// </summary>
+internal static class ProvenanceCommand
+{
+    /// <summary>Exit code of <c>--require-clean</c> for a dirty or unstamped build (1 stays "the command failed").</summary>
+    public const int NotClean = 2;
+
+    public static Command Create(Option<string?> home)
+    {
+        var target = new Argument<string>("assembly-or-run-id") { Description = "An assembly file (.dll/.exe) or a run id." };
+        var json = new Option<bool>("--json") { Description = "Print the provenance document as JSON." };
+        var requireClean = new Option<bool>("--require-clean")
+        {
+            Description = $"Exit with {NotClean} unless the build is stamped, from a commit, with a clean working tree.",
+        };
+        var command = new Command("provenance", "Show where a build came from: commit, patch, packages, SDK, CI run (docs/formats/provenance.md).")
+        {
+            target, json, requireClean,
+        };
+        command.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            var name = parse.GetValue(target)!;
+            var document = File.Exists(name) ? ProvenanceReader.ReadAssemblyFile(name) : context.Store.GetRun(name).Build.Provenance;
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(document is { } found ? JsonSerializer.Serialize(found, Indented) : "null");
+            }
+            else if (document is { } found)
+            {
+                context.Console.Write(Table(found));
+            }
+            else
+            {
+                context.Output.WriteLine($"{name}: no Repro build stamp.");
+            }
+
+            return parse.GetValue(requireClean) && Unclean(document) is { } reason ? Refuse(context, name, reason) : 0;
+        }));
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static readonly string[] RepositoryFlags = ["shallow", "linkedWorktree", "submodule"];
+
+    private static string? Unclean(JsonElement? document)
+    {
+        if (document is not { } found)
+        {
+            return "it carries no Repro build stamp";
+        }
+
+        var git = found.GetProperty("git");
+        if (!git.GetProperty("available").GetBoolean())
+        {
+            return "it was not built from a git commit";
+        }
+
+        return git.GetProperty("dirty").GetBoolean() ? "it was built from a working tree with uncommitted changes" : null;
+    }
+
+    private static int Refuse(CommandContext context, string name, string reason)
+    {
+        context.Error.WriteLine($"repro: {name} is not a clean build: {reason}.");
+        return NotClean;
+    }
+
+    private static Table Table(JsonElement document)
+    {
+        var table = new Table().AddColumn("field").AddColumn("value");
+        void Row(string field, string? value) => table.AddRow(Markup.Escape(field), Markup.Escape(value ?? "-"));
+
+        var git = document.GetProperty("git");
+        var build = document.GetProperty("build");
+        Row("assembly", Text(document, "assembly"));
+        Row("commit", Text(git, "commit"));
+        Row("branch", git.GetProperty("detached").GetBoolean() ? "(detached HEAD)" : Text(git, "branch"));
+        Row("commit time", Text(git, "commitTime"));
+        Row("dirty", git.GetProperty("dirty").GetBoolean() ? "yes" : "no");
+        if (git.GetProperty("patch") is { ValueKind: JsonValueKind.Object } patch)
+        {
+            Row("patch", $"{Text(patch, "sha256")} ({patch.GetProperty("bytes").GetInt64()} bytes) {Text(patch, "file")}");
+            Row("patch note", Text(patch, "note"));
+        }
+
+        Row("remote", Text(git, "remoteUrl"));
+        Row("repository", string.Join(", ", RepositoryFlags.Where(flag => git.GetProperty(flag).GetBoolean())) is { Length: > 0 } flags ? flags : "full clone");
+        Row("sdk", Text(build, "sdkVersion"));
+        Row("target", string.Join(" ", new[] { Text(build, "targetFramework"), Text(build, "runtimeIdentifier"), Text(build, "configuration") }.Where(part => part is not null)));
+        Row("os", Text(build, "os"));
+        Row("version", Text(build, "nerdbankVersion"));
+        if (document.GetProperty("ci") is { ValueKind: JsonValueKind.Object } ci)
+        {
+            Row("ci", $"{Text(ci, "provider")} {Text(ci, "runUrl") ?? Text(ci, "runId")}".Trim());
+        }
+
+        var packages = document.GetProperty("packages");
+        foreach (var lockFile in packages.GetProperty("lockFiles").EnumerateObject())
+        {
+            Row("lock file", $"{lockFile.Name} sha256:{lockFile.Value.GetString()}");
+        }
+
+        Row("packages", $"{packages.GetProperty("resolved").GetArrayLength()} resolved");
+        return table;
+    }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
