@@ -81,7 +81,7 @@ public sealed record BuildStamp(bool Stamped, string? Commit, bool? Dirty)
         var provenance = ReadProvenance(assembly);
         return found || provenance is not null
             ? new BuildStamp(true, commit, dirty) { Assembly = assembly.GetName().Name, Branch = branch, PatchSha256 = patch, Provenance = provenance }
-            : None with { Assembly = assembly.GetName().Name };
+            : None;
     }
 
     /// <summary>The stamps of the assemblies <paramref name="assembly"/> references that carry one, sorted by name, without their full documents.</summary>
@@ -130,6 +130,11 @@ public sealed record BuildStamp(bool Stamped, string? Commit, bool? Dirty)
 
     private static JsonElement? ReadProvenance(Assembly assembly)
     {
+        if (assembly.IsDynamic)
+        {
+            return null; // no manifest resources, and asking throws
+        }
+
         using var stream = assembly.GetManifestResourceStream(ResourceName);
         return stream is null ? null : ParseProvenance(stream, $"{assembly.GetName().Name}!{ResourceName}");
     }

@@ -9,11 +9,17 @@ public class BuildStampTests
     [Fact]
     public void A_stamped_assembly_yields_commit_and_dirty_flag()
     {
-        var assembly = AssemblyWith(("Repro.Build.Commit", "0123456789abcdef0123456789abcdef01234567"), ("Repro.Build.Dirty", "true"));
+        var assembly = AssemblyWith(
+            ("Repro.Build.Commit", "0123456789abcdef0123456789abcdef01234567"),
+            ("Repro.Build.Dirty", "true"),
+            ("Repro.Build.Branch", "main"),
+            ("Repro.Build.PatchSha256", "ab"));
 
         var stamp = BuildStamp.Read(assembly);
 
-        Assert.Equal(new BuildStamp(true, "0123456789abcdef0123456789abcdef01234567", true), stamp);
+        Assert.Equal((true, "0123456789abcdef0123456789abcdef01234567", (bool?)true), (stamp.Stamped, stamp.Commit, stamp.Dirty));
+        Assert.Equal(("main", "ab", assembly.GetName().Name), (stamp.Branch, stamp.PatchSha256, stamp.Assembly));
+        Assert.Null(stamp.Provenance);
     }
 
     [Fact]
