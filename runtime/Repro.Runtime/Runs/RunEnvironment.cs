@@ -44,19 +44,31 @@ public sealed record RunEnvironment(string Host, int ProcessId, string Operating
     public string? RuntimeIdentifier { get; init; }
 
     /// <summary>GPUs nvidia-smi reports, with driver and CUDA version; empty without nvidia-smi.</summary>
-    public IReadOnlyList<GpuInfo> Gpus { get; init; } = [];
+    public IReadOnlyList<GpuInfo> Gpus { get => _gpus; init => _gpus = value ?? []; }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyList<GpuInfo> _gpus = [];
 
     /// <summary>Versions of libraries that decide numerics, when loaded or loadable: TorchSharp.</summary>
-    public IReadOnlyDictionary<string, string> Libraries { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Libraries { get => _libraries; init => _libraries = value ?? new SortedDictionary<string, string>(StringComparer.Ordinal); }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyDictionary<string, string> _libraries = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>The command line, each argument redacted (<see cref="SecretRedactor.RedactArguments"/>).</summary>
-    public IReadOnlyList<string> CommandLine { get; init; } = [];
+    public IReadOnlyList<string> CommandLine { get => _commandLine; init => _commandLine = value ?? []; }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyList<string> _commandLine = [];
 
     /// <summary>The working directory the run started in.</summary>
     public string? WorkingDirectory { get; init; }
 
     /// <summary>Environment variables that shape training (an allowlist of prefixes), values redacted, sorted by name.</summary>
-    public IReadOnlyDictionary<string, string> Variables { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> Variables { get => _variables; init => _variables = value ?? new SortedDictionary<string, string>(StringComparer.Ordinal); }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyDictionary<string, string> _variables = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Captures the environment of the current process.</summary>
     public static RunEnvironment Capture() => new(

@@ -59,10 +59,16 @@ public sealed record RunManifest
     public RunRecoveryReport? Recovery { get; init; }
 
     /// <summary>Stamps of the assemblies the program references that carry one (commit, dirty flag, branch).</summary>
-    public IReadOnlyList<BuildStamp> ReferencedBuilds { get; init; } = [];
+    public IReadOnlyList<BuildStamp> ReferencedBuilds { get => _referencedBuilds; init => _referencedBuilds = value ?? []; }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyList<BuildStamp> _referencedBuilds = [];
 
     /// <summary>Provenance problems found when the run started: a dirty build, or a working tree at another commit.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get => _warnings; init => _warnings = value ?? []; }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyList<string> _warnings = [];
 
     /// <summary>What the run observed about its own determinism (seeds, threads, precision switches, cuBLAS), when recorded.</summary>
     public DeterminismReport? Determinism { get; init; }

@@ -53,6 +53,21 @@ internal static class RunTables
         Row("OS", m.Environment.OperatingSystem);
         Row(".NET", m.Environment.Framework);
         Row("Processors", m.Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
+        if (m.Environment.CpuModel is { } cpu)
+        {
+            Row("CPU", cpu);
+        }
+
+        foreach (var gpu in m.Environment.Gpus)
+        {
+            Row($"GPU {gpu.Index.ToString(CultureInfo.InvariantCulture)}", $"{gpu.Name}, driver {gpu.Driver}, CUDA {gpu.CudaVersion ?? "?"}");
+        }
+
+        if (m.Build.Branch is { } branch)
+        {
+            Row("Branch", branch);
+        }
+
         Row("Seeds", m.Seeds.Count == 0
             ? "none recorded"
             : string.Join(", ", m.Seeds.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value.ToString(CultureInfo.InvariantCulture)}")));
@@ -64,6 +79,11 @@ internal static class RunTables
         if (m.Failure is not null)
         {
             Row("Failure", m.Failure);
+        }
+
+        foreach (var warning in m.Warnings.Concat(m.Determinism?.Warnings ?? []))
+        {
+            Row("Warning", warning);
         }
 
         if (m.Recovery is { } recovery)
