@@ -246,6 +246,18 @@ public class ProvenanceBuildTests
         Assert.Equal(provenance, File.ReadAllBytes(project.ProvenanceFile));
     }
 
+    [Fact]
+    public void Publishing_carries_the_provenance_file()
+    {
+        using var project = NewRepository();
+        var publish = Path.Combine(project.Directory, "published");
+
+        ChildProcess.Dotnet(project.Directory, "publish", "-nologo", "-o", publish).EnsureSuccess("dotnet publish");
+
+        var published = ReadJson(Path.Combine(publish, "Scratch.provenance.json"));
+        Assert.Equal(Git(project, "rev-parse", "HEAD"), published.GetProperty("git").GetProperty("commit").GetString());
+    }
+
     private static ScratchProject NewRepository()
     {
         var project = new ScratchProject();
