@@ -31,46 +31,28 @@ public class ReproPackageTests
         }
         """;
 
+    private const string TorchProgram = """
+        using System.Globalization;
+        using Repro;
+        using Repro.TorchSharp.Determinism;
+        using Repro.TorchSharp.Seeding;
+        using TorchSharp;
+
+        using var run = Run.Start(new RunOptions { Name = "torch-consumer" });
+        TorchSeeds.ManualSeed(7);
+        TorchDeterminism.Record(run);
+        var layer = torch.nn.Linear(4, 2);
+        var output = layer.call(torch.ones(3, 4)).sum().item<float>();
+        run.Finish();
+        System.Console.WriteLine($"RUN {run.Id} {output.ToString("R", CultureInfo.InvariantCulture)}");
+        """;
+
     [Fact]
     public void A_new_project_that_references_only_the_package_builds_stamps_analyzes_and_runs()
     {
         using var work = new TemporaryDirectory("repro-package");
-        var feed = Directory.CreateDirectory(Path.Combine(work.Path, "feed")).FullName;
-        ChildProcess.Dotnet(RepoPaths.Root, "pack", Path.Combine(RepoPaths.Root, "runtime", "Repro.Runtime", "Repro.Runtime.csproj"),
-            "-c", RepoPaths.Configuration, "--no-build", "-o", feed, "-nologo").EnsureSuccess("dotnet pack");
-        var package = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(feed, "Repro.*.nupkg")));
-        var version = package["Repro.".Length..];
-
-        var app = Directory.CreateDirectory(Path.Combine(work.Path, "app")).FullName;
-        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <!-- A private packages folder, so this version of Repro never lands in (or comes from) the user's cache;
-                     everything else resolves from the global folder. -->
-                <RestorePackagesPath>{Path.Combine(work.Path, "packages")}</RestorePackagesPath>
-                <RestoreAdditionalProjectFallbackFolders>{Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages")}</RestoreAdditionalProjectFallbackFolders>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Repro" Version="{version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="repro-local" value="{feed}" />
-              </packageSources>
-            </configuration>
-            """);
-        File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
-        File.WriteAllText(Path.Combine(app, ".gitignore"), "bin/\nobj/\n");
-        ChildProcess.Git(app, "init", "-q");
-        ChildProcess.Git(app, "add", "-A");
-        ChildProcess.Git(app, "commit", "-q", "-m", "consumer");
+        var version = Pack(work.Path, "Repro.Runtime");
+        var app = CreateConsumer(work.Path, Program, ("Repro", version));
         var head = ChildProcess.Git(app, "rev-parse", "HEAD").Output.Trim();
 
         var build = ChildProcess.Dotnet(app, "build", "-nologo").EnsureSuccess("dotnet build of the consumer");
@@ -84,16 +66,93 @@ public class ReproPackageTests
             Assert.Contains($"Repro/{version}", provenance.RootElement.GetProperty("packages").GetProperty("resolved").EnumerateArray().Select(p => p.GetString()));
         }
 
-        var home = Path.Combine(work.Path, "home");
-        var run = ChildProcess.Run("dotnet", [Path.Combine(output, "Consumer.dll")], app, new Dictionary<string, string> { ["REPRO_HOME"] = home })
-            .EnsureSuccess("the consumer");
-        var runId = run.Output.Split('\n').Single(line => line.StartsWith("RUN ", StringComparison.Ordinal)).Split(' ')[1];
-        var manifest = new Repro.Storage.RunStore(home).GetRun(runId);
+        var manifest = RunConsumer(work.Path, output, out _);
         Assert.Equal(Repro.Runs.RunStatus.Finished, manifest.Status);
         Assert.Equal(head, manifest.Build.Commit);
         Assert.False(manifest.Build.Dirty);
         Assert.Equal(head, manifest.Build.Provenance?.GetProperty("git").GetProperty("commit").GetString());
         Assert.Empty(manifest.Warnings);
         Assert.True(manifest.Best.ContainsKey("loss"));
+    }
+
+    [Fact]
+    public void A_training_program_with_the_torchsharp_package_trains_repeatably_and_reports_determinism()
+    {
+        using var work = new TemporaryDirectory("repro-package-torch");
+        var version = Pack(work.Path, "Repro.Runtime");
+        Assert.Equal(version, Pack(work.Path, "Repro.TorchSharp"));
+        var app = CreateConsumer(work.Path, TorchProgram, ("Repro.TorchSharp", version), ("TorchSharp-cpu", "0.107.0"));
+
+        var build = ChildProcess.Dotnet(app, "build", "-nologo").EnsureSuccess("dotnet build of the consumer");
+        Assert.DoesNotContain("warning REPRO", build.Output, StringComparison.Ordinal);
+
+        // Seeded through Repro in two processes, the untrained layer gives the same output to the last bit.
+        var output = Path.Combine(app, "bin", "Debug", "net10.0");
+        var first = RunConsumer(work.Path, output, out var firstValue);
+        RunConsumer(work.Path, output, out var secondValue);
+        Assert.Equal(firstValue, secondValue);
+        Assert.Equal(7, first.Seeds["torch.cpu"]);
+        Assert.NotNull(first.Determinism);
+        Assert.Equal("7", first.Determinism.Facts["torch.cpu.initial_seed"]);
+        Assert.Equal("0.107.0", first.Environment.Libraries["TorchSharp"].Split('+')[0]);
+    }
+
+    /// <summary>Packs <paramref name="project"/> (already built) into the feed under <paramref name="work"/>; returns the version.</summary>
+    private static string Pack(string work, string project)
+    {
+        var feed = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
+        ChildProcess.Dotnet(RepoPaths.Root, "pack", Path.Combine(RepoPaths.Root, "runtime", project, project + ".csproj"),
+            "-c", RepoPaths.Configuration, "--no-build", "-o", feed, "-nologo").EnsureSuccess("dotnet pack " + project);
+        var id = project == "Repro.Runtime" ? "Repro" : project;
+        var package = Directory.GetFiles(feed, id + ".*.nupkg").Select(Path.GetFileNameWithoutExtension)
+            .Single(name => char.IsDigit(name![id.Length + 1]))!;
+        return package[(id.Length + 1)..];
+    }
+
+    /// <summary>A console project in a fresh, committed git repository that references only <paramref name="packages"/>.</summary>
+    private static string CreateConsumer(string work, string program, params (string Id, string Version)[] packages)
+    {
+        var app = Directory.CreateDirectory(Path.Combine(work, "app")).FullName;
+        var references = string.Join("\n", packages.Select(p => $"    <PackageReference Include=\"{p.Id}\" Version=\"{p.Version}\" />"));
+        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <!-- A private packages folder, so this build of Repro never lands in (or comes from) the user's cache;
+                     everything else resolves from the global folder. -->
+                <RestorePackagesPath>{Path.Combine(work, "packages")}</RestorePackagesPath>
+                <RestoreAdditionalProjectFallbackFolders>{Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages")}</RestoreAdditionalProjectFallbackFolders>
+              </PropertyGroup>
+              <ItemGroup>
+            {references}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="repro-local" value="{Path.Combine(work, "feed")}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(app, "Program.cs"), program);
+        File.WriteAllText(Path.Combine(app, ".gitignore"), "bin/\nobj/\n");
+        ChildProcess.Git(app, "init", "-q");
+        ChildProcess.Git(app, "add", "-A");
+        ChildProcess.Git(app, "commit", "-q", "-m", "consumer");
+        return app;
+    }
+
+    private static Repro.Runs.RunManifest RunConsumer(string work, string output, out string printed)
+    {
+        var home = Path.Combine(work, "home");
+        var run = ChildProcess.Run("dotnet", [Path.Combine(output, "Consumer.dll")], Path.GetDirectoryName(output)!, new Dictionary<string, string> { ["REPRO_HOME"] = home })
+            .EnsureSuccess("the consumer");
+        var line = run.Output.Split('\n').Single(l => l.StartsWith("RUN ", StringComparison.Ordinal)).Trim().Split(' ');
+        printed = line.Length > 2 ? line[2] : string.Empty;
+        return new Repro.Storage.RunStore(home).GetRun(line[1]);
     }
 }
