@@ -27,6 +27,8 @@ internal sealed class ProvenanceDocument
 
     public string? SdkVersion { get; set; }
 
+    public string? RuntimeVersion { get; set; }
+
     public string? OperatingSystem { get; set; }
 
     public string? NerdbankVersion { get; set; }
@@ -58,6 +60,7 @@ internal sealed class ProvenanceDocument
             WriteOptional(json, "nerdbankVersion", NerdbankVersion);
             WriteOptional(json, "os", OperatingSystem);
             WriteOptional(json, "runtimeIdentifier", RuntimeIdentifier);
+            WriteOptional(json, "runtimeVersion", RuntimeVersion);
             WriteOptional(json, "sdkVersion", SdkVersion);
             WriteOptional(json, "targetFramework", TargetFramework);
             WriteOptional(json, "time", BuildTime);

@@ -62,6 +62,9 @@ public sealed class StampProvenance : Task
     /// <inheritdoc cref="Configuration"/>
     public string? SdkVersion { get; set; }
 
+    /// <summary>The .NET runtime version the SDK builds for (<c>$(BundledNETCoreAppPackageVersion)</c>).</summary>
+    public string? RuntimeVersion { get; set; }
+
     /// <summary>Nerdbank.GitVersioning's version of this build, when that package is in it.</summary>
     public string? NerdbankVersion { get; set; }
 
@@ -96,6 +99,7 @@ public sealed class StampProvenance : Task
             TargetFramework = TargetFramework,
             RuntimeIdentifier = RuntimeIdentifier,
             SdkVersion = SdkVersion,
+            RuntimeVersion = RuntimeVersion,
             OperatingSystem = RuntimeInformation.OSDescription.Trim(),
             NerdbankVersion = NerdbankVersion,
             BuildTime = IncludeBuildTime ? DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture) : null,

@@ -56,6 +56,8 @@ public class ProvenanceBuildTests
         Assert.Equal("net10.0", build.GetProperty("targetFramework").GetString());
         Assert.Equal(ChildProcess.Dotnet(project.Directory, "--version").EnsureSuccess("dotnet --version").Output.Trim(), build.GetProperty("sdkVersion").GetString());
         Assert.Equal(JsonValueKind.Null, build.GetProperty("time").ValueKind);
+        var runtimes = ChildProcess.Dotnet(project.Directory, "--list-runtimes").EnsureSuccess("dotnet --list-runtimes").Output;
+        Assert.Contains($"Microsoft.NETCore.App {build.GetProperty("runtimeVersion").GetString()} ", runtimes, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, provenance.GetProperty("ci").ValueKind);
         var lockHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(project.Directory, "packages.lock.json"))));
         Assert.Equal(lockHash, provenance.GetProperty("packages").GetProperty("lockFiles").GetProperty("packages.lock.json").GetString());
