@@ -34,10 +34,17 @@ internal static class TargetDevices
     /// <summary>The .editorconfig key.</summary>
     public const string OptionKey = "repro_target_device";
 
-    /// <summary>The declared device for <paramref name="tree"/>; unknown values count as <c>any</c>, so a typo never hides a warning.</summary>
+    /// <summary>The same setting as an MSBuild property (<c>&lt;ReproTargetDevice&gt;cpu&lt;/ReproTargetDevice&gt;</c>), made visible by Repro.props.</summary>
+    public const string BuildPropertyKey = "build_property.ReproTargetDevice";
+
+    /// <summary>
+    /// The declared device for <paramref name="tree"/>: the .editorconfig key for its file, else the project's
+    /// MSBuild property. Unknown values count as <c>any</c>, so a typo never hides a warning.
+    /// </summary>
     public static TargetDevice For(AnalyzerOptions options, SyntaxTree tree)
     {
-        if (!options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(OptionKey, out var value))
+        if (!options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(OptionKey, out var value)
+            && !options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(BuildPropertyKey, out value))
         {
             return TargetDevice.Any;
         }

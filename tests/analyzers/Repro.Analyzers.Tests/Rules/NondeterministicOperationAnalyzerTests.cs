@@ -113,6 +113,24 @@ public class NondeterministicOperationAnalyzerTests
         return test.RunAsync();
     }
 
+    [Theory]
+    [InlineData("cpu", "x.index_add(0, index, src, 1);")]
+    [InlineData("cuda", "x.{|REPRO2001:index_add(0, index, src, 1)|};")]
+    public Task The_msbuild_property_declares_the_device_when_editorconfig_does_not(string device, string statement)
+    {
+        var test = TorchAnalyzerTest.Create<NondeterministicOperationAnalyzer>(TorchAnalyzerTest.InMethod(statement));
+        test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", $"is_global = true\nbuild_property.ReproTargetDevice = {device}\n"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Editorconfig_wins_over_the_msbuild_property()
+    {
+        var test = TorchAnalyzerTest.Create<NondeterministicOperationAnalyzer>(TorchAnalyzerTest.InMethod("x.{|REPRO2001:index_add(0, index, src, 1)|};"), device: "cuda");
+        test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", "is_global = true\nbuild_property.ReproTargetDevice = cpu\n"));
+        return test.RunAsync();
+    }
+
     [Fact]
     public Task A_severity_of_none_silences_a_rule()
     {
