@@ -14,7 +14,8 @@ public static class TorchSeeds
     /// <summary>
     /// Seeds the CPU generator and, when CUDA is available, every CUDA generator (TorchSharp's
     /// <c>manual_seed</c> alone seeds only the CPU one), then records the seeds in
-    /// <see cref="Run.Current"/> if a run is active.
+    /// <see cref="Run.Current"/> if a run is active, with the determinism report
+    /// (<see cref="Determinism.TorchDeterminism"/>) as it stands after seeding.
     /// </summary>
     public static void ManualSeed(long seed)
     {
@@ -24,6 +25,11 @@ public static class TorchSeeds
         {
             torch.cuda.manual_seed_all(seed);
             Run.Current?.RecordSeed(CudaGenerators, seed);
+        }
+
+        if (Run.Current is { } run)
+        {
+            Determinism.TorchDeterminism.Record(run);
         }
     }
 }

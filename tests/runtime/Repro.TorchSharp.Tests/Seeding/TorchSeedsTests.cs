@@ -28,7 +28,9 @@ public class TorchSeedsTests
 
         Assert.Equal(first, second);
         Assert.NotEqual(first, other);
-        var seeds = new RunStore(home.Path).GetRun(runId).Seeds;
+        var manifest = new RunStore(home.Path).GetRun(runId);
+        var seeds = manifest.Seeds;
+        Assert.Equal("124", manifest.Determinism?.Facts["torch.cpu.initial_seed"]);
         Assert.Equal(124, seeds[TorchSeeds.CpuGenerator]);
         Assert.Equal(cuda.is_available(), seeds.ContainsKey(TorchSeeds.CudaGenerators));
     }
