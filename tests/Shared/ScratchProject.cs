@@ -65,8 +65,7 @@ internal sealed class ScratchProject : IDisposable
 
     public string GitHead() => ChildProcess.Git(Directory, "rev-parse", "HEAD").Output.Trim();
 
-    public ProcessResult Build(params string[] properties) =>
-        ChildProcess.Dotnet(Directory, ["build", "-nologo", "-v:n", .. properties.Select(p => "-p:" + p)]);
+    public ProcessResult Build(params string[] properties) => BuildWith(new Dictionary<string, string>(), properties);
 
     /// <summary>Builds with extra environment variables (for example a CI system's).</summary>
     public ProcessResult BuildWith(IReadOnlyDictionary<string, string> environment, params string[] properties) =>

@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Repro.Analyzers.CodeFixes.Internals;
 
@@ -23,6 +25,11 @@ internal static class SeedInScope
             .ThenBy(symbol => symbol.Name, StringComparer.Ordinal);
         return candidates.FirstOrDefault()?.Name;
     }
+
+    /// <summary>The seed as an expression: the symbol found by <see cref="Find"/>, or the literal 0 when there was none.</summary>
+    public static ExpressionSyntax Expression(string? seed) => seed is null
+        ? SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0))
+        : SyntaxFactory.IdentifierName(seed);
 
     private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
     {

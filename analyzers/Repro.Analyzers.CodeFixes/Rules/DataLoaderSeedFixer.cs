@@ -49,11 +49,8 @@ public sealed class DataLoaderSeedFixer : CodeFixProvider
             }
 
             var seed = SeedInScope.Find(model, node, context.CancellationToken);
-            ExpressionSyntax value = seed is null
-                ? SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0))
-                : SyntaxFactory.IdentifierName(seed);
             var seeded = arguments.AddArguments(
-                SyntaxFactory.Argument(value).WithNameColon(SyntaxFactory.NameColon("seed")));
+                SyntaxFactory.Argument(SeedInScope.Expression(seed)).WithNameColon(SyntaxFactory.NameColon("seed")));
             context.RegisterCodeFix(
                 CodeAction.Create(
                     seed is null ? "Shuffle with a fixed seed (0)" : $"Shuffle with seed '{seed}'",

@@ -54,10 +54,7 @@ public sealed class UnseededRandomFixer : CodeFixProvider
 
     private static BaseObjectCreationExpressionSyntax WithSeed(BaseObjectCreationExpressionSyntax creation, string? seed)
     {
-        ExpressionSyntax argument = seed is null
-            ? SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0))
-            : SyntaxFactory.IdentifierName(seed);
-        var arguments = SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(argument)));
+        var arguments = SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SeedInScope.Expression(seed))));
         if (creation.ArgumentList is { } existing)
         {
             arguments = arguments.WithTriviaFrom(existing);

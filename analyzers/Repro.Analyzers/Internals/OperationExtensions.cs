@@ -92,6 +92,18 @@ internal static class OperationExtensions
     public static bool Is(this IMethodSymbol method, INamedTypeSymbol? type, string name) =>
         method.Name == name && type is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, type);
 
+    /// <summary>
+    /// The method a call, a constructor call or a method group targets, with the arguments the call passes;
+    /// <c>Arguments</c> is null for a method group (nothing is passed yet) and both are null for anything else.
+    /// </summary>
+    public static (IMethodSymbol? Method, ImmutableArray<IArgumentOperation>? Arguments) Call(this IOperation operation) => operation switch
+    {
+        IInvocationOperation invocation => (invocation.TargetMethod.Unreduced(), invocation.Arguments),
+        IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
+        IMethodReferenceOperation reference => (reference.Method, null),
+        _ => (null, null),
+    };
+
     /// <summary>The method a method reference or invocation targets, reduced extension methods unwrapped.</summary>
     public static IMethodSymbol Unreduced(this IMethodSymbol method) => method.ReducedFrom ?? method;
 }

@@ -47,18 +47,13 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation switch
-                    {
-                        IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
-                        IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
-                        _ => (null, ImmutableArray<IArgumentOperation>.Empty),
-                    };
-                    if (method is null || !IsSeedSink(method, random, torch))
+                    var (method, arguments) = operation.Operation.Call();
+                    if (method is null || arguments is null || !IsSeedSink(method, random, torch))
                     {
                         return;
                     }
 
-                    foreach (var argument in arguments)
+                    foreach (var argument in arguments.Value)
                     {
                         if (argument.Parameter is { } parameter
                             && parameter.Name.Equals("seed", StringComparison.OrdinalIgnoreCase)

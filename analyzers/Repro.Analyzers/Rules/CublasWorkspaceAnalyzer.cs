@@ -78,12 +78,9 @@ public sealed class CublasWorkspaceAnalyzer : DiagnosticAnalyzer
             {
                 lock (gate)
                 {
-                    var first = products
+                    var first = Locations.FirstInSource(products
                         .Where(product => TargetDevices.For(end.Options, product.Location.SourceTree!) is var target
-                            && target.CanOccur(DeviceScope.Cuda) && (usesCuda || target == TargetDevice.Cuda))
-                        .OrderBy(product => product.Location.SourceTree?.FilePath, System.StringComparer.Ordinal)
-                        .ThenBy(product => product.Location.SourceSpan.Start)
-                        .FirstOrDefault();
+                            && target.CanOccur(DeviceScope.Cuda) && (usesCuda || target == TargetDevice.Cuda)));
                     if (first.Location is not null)
                     {
                         end.ReportDiagnostic(Diagnostic.Create(Rule, first.Location, first.Member));

@@ -101,13 +101,8 @@ public sealed class DataLoaderWorkerRaceAnalyzer : DiagnosticAnalyzer
     /// <summary>The dataset's static type when <paramref name="call"/> creates a DataLoader with more than one worker.</summary>
     private static ITypeSymbol? ParallelLoaderDataset(IOperation call, TorchSymbols torch)
     {
-        var (method, arguments) = call switch
-        {
-            IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
-            IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
-            _ => (null, ImmutableArray<IArgumentOperation>.Empty),
-        };
-        if (method is null || !torch.IsDataLoaderFactory(method))
+        var (method, passed) = call.Call();
+        if (method is null || passed is not { } arguments || !torch.IsDataLoaderFactory(method))
         {
             return null;
         }

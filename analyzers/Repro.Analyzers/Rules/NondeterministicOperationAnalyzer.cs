@@ -48,12 +48,7 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation switch
-                    {
-                        IInvocationOperation invocation => (invocation.TargetMethod.Unreduced(), (ImmutableArray<IArgumentOperation>?)invocation.Arguments),
-                        IMethodReferenceOperation reference => (reference.Method, null),
-                        _ => (null, null),
-                    };
+                    var (method, arguments) = operation.Operation.Call();
                     if (method is null || !lookup.TryGetValue((method.ContainingType.OriginalDefinition, method.Name), out var candidates))
                     {
                         return;

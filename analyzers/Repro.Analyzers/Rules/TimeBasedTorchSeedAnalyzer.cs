@@ -41,12 +41,7 @@ public sealed class TimeBasedTorchSeedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var method = operation.Operation switch
-                    {
-                        IInvocationOperation invocation => invocation.TargetMethod,
-                        IMethodReferenceOperation reference => reference.Method,
-                        _ => null,
-                    };
+                    var method = operation.Operation.Call().Method;
                     if (method is { Name: "seed", Parameters.Length: 0 } && IsTorchGenerator(method.ContainingType, torch))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(

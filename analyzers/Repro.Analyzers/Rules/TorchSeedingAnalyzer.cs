@@ -55,15 +55,11 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation switch
-                    {
-                        IInvocationOperation invocation => (invocation.TargetMethod.Unreduced(), invocation.Arguments),
-                        IMethodReferenceOperation reference => (reference.Method, ImmutableArray<IArgumentOperation>.Empty),
-                        _ => (null, ImmutableArray<IArgumentOperation>.Empty),
-                    };
+                    var (method, arguments) = operation.Operation.Call();
                     if (method is not null)
                     {
-                        state.Observe(method, arguments, operation.Operation, torch);
+                        // A method group passes no generator, so it draws from the global one.
+                        state.Observe(method, arguments ?? ImmutableArray<IArgumentOperation>.Empty, operation.Operation, torch);
                     }
                 },
                 OperationKind.Invocation,
@@ -116,11 +112,7 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
             {
                 if (_cpuSeeds.Count == 0 && _draws.Count > 0)
                 {
-                    // One diagnostic, at the first draw in a stable order, whatever order the actions ran in.
-                    var (location, member) = _draws
-                        .OrderBy(draw => draw.Location.SourceTree?.FilePath, System.StringComparer.Ordinal)
-                        .ThenBy(draw => draw.Location.SourceSpan.Start)
-                        .First();
+                    var (location, member) = Locations.FirstInSource(_draws);
                     end.ReportDiagnostic(Diagnostic.Create(MissingSeedRule, location, member));
                 }
 

@@ -44,12 +44,7 @@ public sealed class UnseedableVisionTransformAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var method = operation.Operation switch
-                    {
-                        IInvocationOperation invocation => invocation.TargetMethod,
-                        IMethodReferenceOperation reference => reference.Method,
-                        _ => null,
-                    };
+                    var method = operation.Operation.Call().Method;
                     if (method is not null && Transforms.Contains(method.Name) && TorchSymbols.Is(method.ContainingType, transforms))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(Rule, Locations.OfCall(operation.Operation.Syntax), method.Name));

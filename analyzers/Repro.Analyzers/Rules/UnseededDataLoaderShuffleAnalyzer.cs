@@ -41,13 +41,8 @@ public sealed class UnseededDataLoaderShuffleAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation switch
-                    {
-                        IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
-                        IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
-                        _ => (null, ImmutableArray<IArgumentOperation>.Empty),
-                    };
-                    if (method is not null && torch.IsDataLoaderFactory(method) && ShufflesWithoutSeed(arguments))
+                    var (method, arguments) = operation.Operation.Call();
+                    if (method is not null && arguments is { } passed && torch.IsDataLoaderFactory(method) && ShufflesWithoutSeed(passed))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(Rule, operation.Operation.Syntax.GetLocation()));
                     }

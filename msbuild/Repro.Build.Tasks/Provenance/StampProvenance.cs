@@ -91,7 +91,7 @@ public sealed class StampProvenance : Task
                 $"Repro: {ProjectDirectory} is not in a git repository with a commit (or git is not installed); {AssemblyName} is stamped without a commit.");
         }
 
-        var root = GitDirectory.Find(ProjectDirectory)?.WorkTree ?? ProjectDirectory;
+        var root = git.WorkTree ?? ProjectDirectory;
         var document = new ProvenanceDocument
         {
             AssemblyName = AssemblyName,

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using Repro.Provenance;
 using Repro.Security;
 
 namespace Repro.Build.Tasks.Stamping;
@@ -17,6 +18,9 @@ namespace Repro.Build.Tasks.Stamping;
 internal sealed class GitState
 {
     public bool Available { get; private set; }
+
+    /// <summary>The top of the working tree; null outside a repository.</summary>
+    public string? WorkTree { get; private set; }
 
     public string? Commit { get; private set; }
 
@@ -50,6 +54,7 @@ internal sealed class GitState
     {
         var state = new GitState();
         var location = GitDirectory.Find(directory);
+        state.WorkTree = location?.WorkTree;
         var head = location is null ? null : GitProcess.Run(directory, "rev-parse", "--verify", "-q", "HEAD");
         if (location is null || head is null)
         {

@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using Repro.Provenance;
 
 namespace Repro.Build.Tasks.Stamping;
 

@@ -10,22 +10,12 @@ public static class GitHead
     public static string? Read(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        for (var current = new DirectoryInfo(directory); current is not null; current = current.Parent)
-        {
-            var dotGit = Path.Combine(current.FullName, ".git");
-            var gitDirectory = Directory.Exists(dotGit) ? dotGit : File.Exists(dotGit) ? LinkedDirectory(dotGit, current.FullName) : null;
-            if (gitDirectory is not null)
-            {
-                return Resolve(gitDirectory);
-            }
-        }
-
-        return null;
+        return GitDirectory.Find(directory) is { } git ? Resolve(git) : null;
     }
 
-    private static string? Resolve(string gitDirectory)
+    private static string? Resolve(GitDirectory git)
     {
-        var headFile = Path.Combine(gitDirectory, "HEAD");
+        var headFile = Path.Combine(git.Path, "HEAD");
         if (!File.Exists(headFile))
         {
             return null;
@@ -38,8 +28,8 @@ public static class GitHead
         }
 
         var reference = head[4..].Trim();
-        var common = CommonDirectory(gitDirectory);
-        foreach (var root in new[] { gitDirectory, common })
+        var common = git.CommonPath;
+        foreach (var root in new[] { git.Path, common })
         {
             var loose = Path.Combine(root, reference.Replace('/', Path.DirectorySeparatorChar));
             if (File.Exists(loose) && File.ReadAllText(loose).Trim() is var sha && IsSha(sha))
@@ -62,24 +52,6 @@ public static class GitHead
         }
 
         return null;
-    }
-
-    private static string? LinkedDirectory(string file, string folder)
-    {
-        var line = File.ReadAllText(file).Trim();
-        if (!line.StartsWith("gitdir:", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var path = Path.GetFullPath(Path.Combine(folder, line["gitdir:".Length..].Trim()));
-        return Directory.Exists(path) ? path : null;
-    }
-
-    private static string CommonDirectory(string gitDirectory)
-    {
-        var file = Path.Combine(gitDirectory, "commondir");
-        return File.Exists(file) ? Path.GetFullPath(Path.Combine(gitDirectory, File.ReadAllText(file).Trim())) : gitDirectory;
     }
 
     private static bool IsSha(string text) => text.Length is 40 or 64 && text.All(Uri.IsHexDigit);

@@ -1,12 +1,13 @@
 using System;
 using System.IO;
 
-namespace Repro.Build.Tasks.Stamping;
+namespace Repro.Provenance;
 
 /// <summary>
 /// Where git keeps the state of a working tree, found without running git: <c>.git</c> as a folder (a normal
 /// clone), or as a file naming the folder (a linked worktree or a submodule). The files listed by
 /// <see cref="StateFiles"/> change whenever HEAD, the index or a branch moves, so MSBuild can use them as inputs.
+/// Compiled into the runtime (the HEAD check at run start) and the MSBuild tasks alike.
 /// </summary>
 internal sealed class GitDirectory
 {
