@@ -69,6 +69,8 @@ public static class RunManifestJson
         }
 
         File.Move(temporary, path, overwrite: true);
+        // The rename is durable only once the folder holding both names is fsynced.
+        Storage.DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 }
 

@@ -65,6 +65,16 @@ public static class ReproHome
             CreateOwnerOnlyDirectory(parent);
         }
 
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
         Directory.CreateDirectory(path, OwnerOnlyDirectory);
+        // A new folder's name lives in its parent: fsync the parent so the folder survives a power loss.
+        if (parent is not null)
+        {
+            DirectorySync.Flush(parent);
+        }
     }
 }

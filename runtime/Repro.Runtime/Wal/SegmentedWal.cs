@@ -53,6 +53,20 @@ internal sealed class SegmentedWal : IDisposable
         _stream.Dispose();
     }
 
+    /// <summary>Closes the segment after a failure, keeping the first error: the disk that failed a write may fail the close too.</summary>
+    public void DisposeQuietly()
+    {
+        try
+        {
+            _stream.Dispose();
+        }
+#pragma warning disable CA1031 // Any error here is a consequence of the one already reported.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     private void Rotate()
     {
         // A closed segment is complete and durable before the next one exists.
@@ -77,9 +91,19 @@ internal sealed class SegmentedWal : IDisposable
         }
 
         var stream = new FileStream(Path.Combine(_directory, WalFormat.SegmentFileName(index)), options);
-        var header = _segmentHeader(index);
-        stream.Write(header);
-        _unsyncedBytes += header.Length;
-        return stream;
+        try
+        {
+            var header = _segmentHeader(index);
+            stream.Write(header);
+            _unsyncedBytes += header.Length;
+            // The segment's name must be as durable as its bytes: fsync the folder that holds it.
+            Storage.DirectorySync.Flush(_directory);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 }
