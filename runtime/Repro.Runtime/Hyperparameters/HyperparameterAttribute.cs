@@ -33,4 +33,11 @@ public sealed class HyperparameterAttribute : Attribute
 
     /// <summary>The value must not be null or empty (strings and arrays only).</summary>
     public bool Required { get; set; }
+
+    /// <summary>
+    /// The value is a secret (a password, a token): the run records only a keyed hash of it
+    /// (<c>hmac-sha256:…</c>), and the summary shows <c>***</c>. Hyperparameters whose names say
+    /// password, secret, token, key, credential or auth are treated so even without it.
+    /// </summary>
+    public bool Secret { get; set; }
 }

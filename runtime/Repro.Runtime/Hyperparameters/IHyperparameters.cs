@@ -21,4 +21,7 @@ public interface IHyperparameters
 
     /// <summary>One line per hyperparameter, for people: key = value unit — description.</summary>
     string ToSummary();
+
+    /// <summary>Dotted keys of the hyperparameters declared <see cref="HyperparameterAttribute.Secret"/> (nested ones included).</summary>
+    IReadOnlyCollection<string> SecretKeys => [];
 }

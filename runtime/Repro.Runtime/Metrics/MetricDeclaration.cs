@@ -73,7 +73,7 @@ public sealed class MetricDeclaration
     /// <summary>The unit, or null.</summary>
     public string? Unit { get; }
 
-    /// <summary>The tags, sorted by key (ordinal).</summary>
+    /// <summary>The tags, sorted by key (ordinal), with secrets redacted (by key name and by value).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; }
 
     /// <inheritdoc />
@@ -130,7 +130,8 @@ public sealed class MetricDeclaration
             }
 
             ValidateText(value, MaxTagValueLength, $"tag '{key}' of metric '{metric}'", nameof(tags));
-            sorted.Add(key, value);
+            // Tags are written with every summary and copied to every scalar read back: redact them once, here.
+            sorted.Add(key, Security.SecretRedactor.IsSecretName(key) ? Security.SecretRedactor.Mask : Security.SecretRedactor.Redact(value));
         }
 
         return sorted;

@@ -65,11 +65,6 @@ public static class SecretRedactor
     private static readonly Regex Authorization = new(
         @"(?<scheme>\b(?:Bearer|Basic|token)\s+)[A-Za-z0-9._~+/=-]{16,}", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
 
-    // Environment variable names whose whole value is a secret.
-    private static readonly Regex SecretName = new(
-        @"TOKEN|SECRET|PASSW|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH|(^|_)SAS($|_)|CONNECTION_?STRING|CONNSTR|COOKIE|SESSION|SIGNATURE",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
-
     /// <summary>
     /// <paramref name="text"/> with every secret it recognises replaced by <see cref="Mask"/>. When a pattern
     /// takes too long (pathological input), the whole text is masked: losing a value is better than leaking one.
@@ -116,11 +111,6 @@ public static class SecretRedactor
         }
     }
 
-    // A command-line option whose next argument is a secret (`--password hunter2`, `--api-key X`).
-    private static readonly Regex SecretOption = new(
-        @"^(?:-{1,2}|/)[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth)[A-Za-z0-9_.-]*$",
-        RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Timeout);
-
     /// <summary>
     /// Command-line arguments fit to record: each redacted as text, and the argument after an option named like a
     /// secret (<c>--password</c>, <c>--api-key</c>, <c>--token</c>) masked whole.
@@ -139,8 +129,23 @@ public static class SecretRedactor
         for (var i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i] ?? string.Empty;
-            redacted[i] = maskNext ? Mask : Redact(argument);
-            maskNext = !maskNext && argument.IndexOf('=') < 0 && SecretOption.IsMatch(argument);
+            var equals = argument.IndexOf('=');
+            var isOption = argument.Length > 1 && (argument[0] == '-' || argument[0] == '/');
+            if (maskNext)
+            {
+                redacted[i] = Mask;
+                maskNext = false;
+                continue;
+            }
+
+            if (isOption && equals > 0 && IsSecretName(argument.Substring(0, equals)))
+            {
+                redacted[i] = new System.Text.StringBuilder(argument, 0, equals + 1, equals + 1 + Mask.Length).Append(Mask).ToString(); // --db-pass=hunter2
+                continue;
+            }
+
+            redacted[i] = Redact(argument);
+            maskNext = isOption && equals < 0 && IsSecretName(argument);
         }
 
         return redacted;
@@ -156,6 +161,99 @@ public static class SecretRedactor
         }
 #pragma warning restore CA1510
 
-        return SecretName.IsMatch(name) ? Mask : Redact(value);
+        return IsSecretName(name) ? Mask : Redact(value);
+    }
+
+    // Words that make a name secret, wherever they stand in it (DB_PASS, wandbKey, --api-token).
+    private static readonly System.Collections.Generic.HashSet<string> SecretWords = new(StringComparer.Ordinal)
+    {
+        "pass", "passwd", "password", "passphrase", "pwd", "secret", "secrets", "token", "key", "apikey", "credential",
+        "credentials", "creds", "auth", "authorization", "cookie", "session", "signature", "sas", "connectionstring", "connstr",
+        "privatekey", "accesskey", "secretkey", "clientsecret", "pat",
+    };
+
+    // Names that contain such a word but hold no secret (documented in docs/security.md).
+    private static readonly System.Collections.Generic.HashSet<string> NotSecretNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "PWD", "OLDPWD", "SSH_AUTH_SOCK", "KEY_COLUMN", "SORT_KEY", "PRIMARY_KEY", "PARTITION_KEY",
+    };
+
+    // A secret word followed by one of these describes the secret (its size, its file) rather than holding it.
+    private static readonly System.Collections.Generic.HashSet<string> DescriptiveWords = new(StringComparer.Ordinal)
+    {
+        "count", "length", "len", "size", "limit", "type", "kind", "id", "name", "file", "path", "dir", "column", "index", "field", "prefix",
+    };
+
+    /// <summary>
+    /// Whether <paramref name="name"/> (an environment variable, an option, a hyperparameter, a tag or metadata key)
+    /// says its value is a secret: one of its words (split at <c>_ - . :</c>, spaces and camelCase) is password,
+    /// pass, pwd, secret, token, key, credential, auth, cookie, session, signature and the like — unless the name is
+    /// on the short allowlist or the word is followed by one that describes the secret (<c>TOKEN_COUNT</c>, <c>key_file</c>).
+    /// </summary>
+    public static bool IsSecretName(string? name)
+    {
+        if (name is null || name.Length == 0)
+        {
+            return false;
+        }
+
+        var trimmed = name.TrimStart('-', '/');
+        if (NotSecretNames.Contains(trimmed))
+        {
+            return false;
+        }
+
+        var words = SplitWords(trimmed);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (SecretWords.Contains(words[i]) && !(i + 1 < words.Count && DescriptiveWords.Contains(words[i + 1])))
+            {
+                return true;
+            }
+
+            // "api key", "access key", "client secret": two words that are one secret word together.
+            if (i + 1 < words.Count && SecretWords.Contains(words[i] + words[i + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static System.Collections.Generic.List<string> SplitWords(string name)
+    {
+        var words = new System.Collections.Generic.List<string>();
+        var current = new System.Text.StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (!char.IsLetterOrDigit(c))
+            {
+                Flush();
+                continue;
+            }
+
+            // camelCase and PascalCase: a capital after a lower-case letter, or before one in a run of capitals.
+            if (char.IsUpper(c) && current.Length > 0
+                && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]))))
+            {
+                Flush();
+            }
+
+            current.Append(char.ToLowerInvariant(c));
+        }
+
+        Flush();
+        return words;
+
+        void Flush()
+        {
+            if (current.Length > 0)
+            {
+                words.Add(current.ToString());
+                current.Clear();
+            }
+        }
     }
 }
