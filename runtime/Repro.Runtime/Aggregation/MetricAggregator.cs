@@ -22,6 +22,7 @@ internal sealed class MetricAggregator
     private long _firstStep;
     private long _lastStep;
     private bool _open;
+    private bool _changedSinceSnapshot;
 
     private MetricAggregator(MetricDeclaration metric)
     {
@@ -66,6 +67,7 @@ internal sealed class MetricAggregator
             _firstStep = step;
         }
 
+        _changedSinceSnapshot = true;
         _lastStep = step;
         _last = value;
         _lastExact = exact;
@@ -94,6 +96,32 @@ internal sealed class MetricAggregator
             return null;
         }
 
+        var evt = Summarise(reset: true);
+        _open = false;
+        _changedSinceSnapshot = false;
+        return evt;
+    }
+
+    /// <summary>
+    /// What the open interval holds now, marked <c>interval_open</c>, without closing it; null when no
+    /// interval is open or nothing was added since the last snapshot. Written when a flush asks for
+    /// it, so values acknowledged by a flush survive a crash even when they are only summarised.
+    /// </summary>
+    public Event? Snapshot()
+    {
+        if (!_open || !_changedSinceSnapshot)
+        {
+            return null;
+        }
+
+        _changedSinceSnapshot = false;
+        var evt = Summarise(reset: false);
+        evt.IntervalOpen = true;
+        return evt;
+    }
+
+    private Event Summarise(bool reset)
+    {
         var evt = new Event { Name = _metric.Name, Step = _lastStep };
         foreach (var (key, value) in _metric.Tags)
         {
@@ -117,14 +145,20 @@ internal sealed class MetricAggregator
                 LastStep = _lastStep,
                 NanCount = s.NaNCount,
             };
-            s.Reset();
+            if (reset)
+            {
+                s.Reset();
+            }
         }
         else if (_histogram is { } h)
         {
             evt.Histogram = new Histogram { NanCount = h.NaNCount, FirstStep = _firstStep, LastStep = _lastStep };
             evt.Histogram.Bounds.AddRange(h.Bounds);
             evt.Histogram.Counts.AddRange(h.Counts);
-            h.Reset();
+            if (reset)
+            {
+                h.Reset();
+            }
         }
         else
         {
@@ -144,11 +178,13 @@ internal sealed class MetricAggregator
                 evt.Sketch.Weights.Add(weight);
             }
 
-            digest.Reset();
-            _sketchNaNs = 0;
+            if (reset)
+            {
+                digest.Reset();
+                _sketchNaNs = 0;
+            }
         }
 
-        _open = false;
         return evt;
     }
 

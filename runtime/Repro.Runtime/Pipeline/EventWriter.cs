@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Repro.Events;
 using Repro.Wal;
@@ -14,59 +13,52 @@ namespace Repro.Pipeline;
 /// Each pass drains the control queue (rare, allocated events) and up to a batch of scalars from
 /// the ring, assigns sequence numbers, declares metrics the log has not seen, encodes everything
 /// into one buffer and hands it to the operating system in one write. <see cref="Flush"/> and
-/// <see cref="FlushDurable"/> wait by position: every event enqueued before the call is written
-/// (or fsynced) when they return.
+/// <see cref="FlushDurable"/> wait by position (see <see cref="WriterProgress"/>).
+/// Any exception on this thread stops the writer and is reported once through the fault callback;
+/// it never escapes the thread, so it can neither crash nor hang the process.
 /// </remarks>
 internal sealed class EventWriter : IDisposable
 {
+    private const int MaxControlEventsPerPass = 1024;
+
     private readonly ScalarRing _ring;
-    private readonly ConcurrentQueue<(Event Event, long Barrier)> _control = new();
+    private readonly ConcurrentQueue<ControlEntry> _control = new();
     private readonly EventPipelineOptions _options;
     private readonly RunClock _clock;
-    private readonly ByteString _runId;
     private readonly ILogger _logger;
+    private readonly Action<Exception>? _onFault;
     private readonly SegmentedWal _wal;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _wake = new(false);
-    private readonly object _progressGate = new(); // Monitor: Flush callers wait on it
+    private readonly WriterProgress _progress = new();
     private readonly ScalarEntry[] _batch;
-    private readonly Record _record = new();
-    private readonly ScalarBatchEncoder _encoder = new();
+    private readonly RecordBuffer _records;
     private readonly WriterMetrics _metricStates;
     private readonly List<Event> _summaries = [];
-    private byte[] _buffer = new byte[256 * 1024];
-    private int _length;
-    private ulong _sequence;
-    private long _controlEnqueued;
-    private long _controlWritten;
-    private long _ringWritten;
-    private long _controlSynced;
-    private long _ringSynced;
-    private int _waiters;
-    private int _durableWaiters;
     private long _lastSyncTicks = Stopwatch.GetTimestamp();
     private long _droppedReported;
     private long _lastDropReportTicks;
     private bool _stopRequested;
     private bool _stopped;
-    private Exception? _failure;
+    private volatile Exception? _failure;
 
-    public EventWriter(string walDirectory, Ulid runId, Source source, EventPipelineOptions options, MetricRegistry metrics, RunClock clock, ILogger logger)
+    public EventWriter(string walDirectory, Ulid runId, Source source, EventPipelineOptions options, MetricRegistry metrics, RunClock clock, ILogger logger, Action<Exception>? onFault = null)
     {
         _options = options;
         _clock = clock;
         _logger = logger;
+        _onFault = onFault;
         _ring = new ScalarRing(options.BufferCapacity);
         _metricStates = new WriterMetrics(metrics);
         _batch = new ScalarEntry[options.MaxBatchSize];
-        _runId = ByteString.CopyFrom(runId.ToByteArray());
-        _wal = new SegmentedWal(walDirectory, options.SegmentSizeBytes, index => FrameHeader(runId, index, source));
+        _records = new RecordBuffer(runId, clock);
+        _wal = new SegmentedWal(walDirectory, options.SegmentSizeBytes, index => RecordBuffer.SegmentHeader(runId, index, source));
         _thread = new Thread(Loop) { IsBackground = true, Name = "Repro event writer " + runId };
         _thread.Start();
     }
 
     /// <summary>Sequence number of the last event written.</summary>
-    public ulong LastSequence => Volatile.Read(ref _sequence);
+    public ulong LastSequence => _progress.LastSequence;
 
     /// <summary>Best values of metrics with a goal; read it after <see cref="Dispose"/>.</summary>
     public IReadOnlyDictionary<string, Runs.BestValue> BestValues => _metricStates.Best;
@@ -74,84 +66,50 @@ internal sealed class EventWriter : IDisposable
     /// <summary>Scalars lost to the buffer-full policy so far.</summary>
     public long Dropped => _ring.Dropped;
 
+    /// <summary>What stopped the writer, or null while it works (and after a normal stop).</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Whether the writer has stopped, normally or by a fault.</summary>
+    public bool IsStopped => Volatile.Read(ref _stopped);
+
     /// <summary>Hot path: hands one scalar to the writer. No lock, no allocation.</summary>
     public void EnqueueScalar(in ScalarEntry entry) => _ring.Enqueue(entry, _options.FullPolicy, in _stopped);
 
     /// <summary>
-    /// Queues a rare event (lifecycle, text, …). The writer fills in id, run and sequence, and writes
-    /// it after every scalar enqueued before this call, so a thread's events keep their order.
+    /// Queues a rare event (lifecycle, text, …) stamped now. The writer fills in id, run and sequence,
+    /// and writes it after every scalar enqueued before this call, so a thread's events keep their order.
     /// </summary>
     public void EnqueueEvent(Event evt)
     {
-        _control.Enqueue((evt, _ring.EnqueuePosition));
-        Interlocked.Increment(ref _controlEnqueued);
+        _control.Enqueue(new ControlEntry(evt, _ring.EnqueuePosition, Stopwatch.GetTimestamp()));
+        _progress.ControlEnqueued();
     }
 
-    /// <summary>Returns when every event enqueued before the call is in the operating system.</summary>
-    public void Flush() => WaitFor(durable: false);
+    /// <summary>Waits until every event enqueued before the call is in the operating system; false when the writer failed first.</summary>
+    public bool Flush() => WaitFor(durable: false);
 
-    /// <summary>Returns when every event enqueued before the call is on stable storage.</summary>
-    public void FlushDurable() => WaitFor(durable: true);
+    /// <summary>Waits until every event enqueued before the call is on stable storage; false when the writer failed first.</summary>
+    public bool FlushDurable() => WaitFor(durable: true);
 
-    /// <summary>Writes everything still buffered, fsyncs, and stops the thread.</summary>
+    /// <summary>
+    /// Writes everything still buffered, fsyncs, and stops the thread. Never throws for a writer
+    /// fault (see <see cref="Failure"/>), and never waits for itself when called on the writer thread.
+    /// </summary>
     public void Dispose()
     {
         Volatile.Write(ref _stopRequested, true);
         _wake.Set();
-        _thread.Join();
-        _wake.Dispose();
-        if (_failure is not null)
+        if (Thread.CurrentThread != _thread)
         {
-            throw new IOException($"The run's event writer failed: {_failure.Message}", _failure);
+            _thread.Join();
+            _wake.Dispose();
         }
     }
 
-    private void WaitFor(bool durable)
+    private bool WaitFor(bool durable)
     {
-        var ringTarget = _ring.EnqueuePosition;
-        var controlTarget = Volatile.Read(ref _controlEnqueued);
-        Interlocked.Increment(ref _waiters);
-        if (durable)
-        {
-            Interlocked.Increment(ref _durableWaiters);
-        }
-
-        try
-        {
-            _wake.Set();
-            lock (_progressGate)
-            {
-                while (true)
-                {
-                    if (_failure is { } failure)
-                    {
-                        throw new IOException($"The run's event writer failed: {failure.Message}", failure);
-                    }
-
-                    var ringDone = Volatile.Read(ref durable ? ref _ringSynced : ref _ringWritten);
-                    var controlDone = Volatile.Read(ref durable ? ref _controlSynced : ref _controlWritten);
-                    if (ringDone >= ringTarget && controlDone >= controlTarget)
-                    {
-                        return;
-                    }
-
-                    if (Volatile.Read(ref _stopped))
-                    {
-                        throw new InvalidOperationException("The run has ended; its event writer is stopped.");
-                    }
-
-                    Monitor.Wait(_progressGate, TimeSpan.FromMilliseconds(50));
-                }
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _waiters);
-            if (durable)
-            {
-                Interlocked.Decrement(ref _durableWaiters);
-            }
-        }
+        var target = new WriterProgress.Target(_ring.EnqueuePosition, _progress.ControlEnqueuedCount);
+        return _progress.Wait(target, durable, _wake, () => _failure is null, () => Volatile.Read(ref _stopped));
     }
 
     private void Loop()
@@ -172,7 +130,7 @@ internal sealed class EventWriter : IDisposable
                 }
 
                 SyncIfDue();
-                PublishProgress();
+                _progress.Publish();
                 _wake.Wait(_options.IdleWait);
                 _wake.Reset();
                 _clock.Refresh();
@@ -180,26 +138,34 @@ internal sealed class EventWriter : IDisposable
 
             WriteOnePass(final: true);
             _wal.Dispose();
-            _ringSynced = _ringWritten;
-            _controlSynced = _controlWritten;
+            _progress.AllSynced();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+#pragma warning disable CA1031 // Whatever goes wrong here must not escape this thread: it would take the training process down.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             _failure = e;
             Diagnostics.ReproLog.WriterFailed(_logger, e);
-            try
-            {
-                _wal.Dispose();
-            }
-            catch (IOException)
-            {
-                // The disk that failed the write may fail the close too; the first error is the one reported.
-            }
+            _wal.DisposeQuietly();
         }
         finally
         {
             Volatile.Write(ref _stopped, true);
-            PublishProgress(always: true);
+            _progress.Publish(always: true);
+        }
+
+        if (_failure is { } failure && _onFault is { } onFault)
+        {
+            try
+            {
+                onFault(failure);
+            }
+#pragma warning disable CA1031 // The callback marks the run failed; if even that fails, the thread still ends quietly.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Diagnostics.ReproLog.WriterFailed(_logger, e);
+            }
         }
     }
 
@@ -207,10 +173,10 @@ internal sealed class EventWriter : IDisposable
     private bool WriteOnePass(bool final)
     {
         _clock.Refresh();
-        _length = 0;
+        _records.Clear();
         var controlCount = 0;
         var scalarCount = 0;
-        while (scalarCount < _batch.Length && controlCount < 1024)
+        while (scalarCount < _batch.Length && controlCount < MaxControlEventsPerPass)
         {
             // Control events whose scalars (those enqueued before them) are all out of the ring go first.
             var consumed = _ring.DequeuePosition;
@@ -222,19 +188,14 @@ internal sealed class EventWriter : IDisposable
                     AppendOpenSummaries(); // the run's last intervals, before it says it has ended
                 }
 
-                AppendEvent(next.Event);
+                _records.AppendEvent(next.Event, next.Ticks);
                 controlCount++;
                 continue;
             }
 
-            // Then scalars, up to the next control event's barrier.
-            var limit = _batch.Length - scalarCount;
-            if (_control.TryPeek(out next))
-            {
-                limit = (int)Math.Min(limit, next.Barrier - consumed);
-            }
-
-            var count = _ring.TryDequeueMany(_batch.AsSpan(0, limit));
+            // Then scalars, never past the next control event's barrier.
+            var end = _control.TryPeek(out next) ? next.Barrier : long.MaxValue;
+            var count = _ring.TryDequeueMany(_batch.AsSpan(0, _batch.Length - scalarCount), end);
             if (count == 0)
             {
                 break; // the ring is empty, or the next entry is claimed but not yet published
@@ -249,18 +210,28 @@ internal sealed class EventWriter : IDisposable
             AppendOpenSummaries();
         }
 
-        ReportDropsIfChanged(final);
-        if (_length == 0)
+        // A flush waiting: what the open intervals hold goes into the log with the values it acknowledges.
+        var drained = _ring.DequeuePosition;
+        var snapshot = _progress.HasWaiters && _progress.SnapshotWritten < drained;
+        if (snapshot)
         {
-            _ringWritten = _ring.DequeuePosition; // drops by producers count as handled
+            foreach (var open in _metricStates.SnapshotOpenIntervals())
+            {
+                _records.AppendEvent(open, Stopwatch.GetTimestamp());
+            }
+        }
+
+        ReportDropsIfChanged(final);
+        if (_records.Length == 0)
+        {
+            _progress.Written(drained, controlCount, snapshot ? drained : null, _records.Sequence); // drops by producers count as handled
             return false;
         }
 
-        _wal.Write(_buffer.AsSpan(0, _length));
-        Volatile.Write(ref _controlWritten, _controlWritten + controlCount);
-        Volatile.Write(ref _ringWritten, _ring.DequeuePosition);
+        _wal.Write(_records.Bytes);
+        _progress.Written(drained, controlCount, snapshot ? drained : null, _records.Sequence);
         SyncIfDue();
-        PublishProgress();
+        _progress.Publish();
         return true;
     }
 
@@ -270,7 +241,7 @@ internal sealed class EventWriter : IDisposable
         var unsynced = _wal.UnsyncedBytes > 0;
         var due = _wal.UnsyncedBytes >= _options.FsyncBytes
             || (unsynced && _options.FsyncInterval != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(_lastSyncTicks, now) >= _options.FsyncInterval)
-            || (Volatile.Read(ref _durableWaiters) > 0 && (_ringSynced < _ringWritten || _controlSynced < _controlWritten || unsynced));
+            || (_progress.HasDurableWaiters && (_progress.HasUnsynced || unsynced));
         if (!due)
         {
             return;
@@ -278,19 +249,7 @@ internal sealed class EventWriter : IDisposable
 
         _wal.Sync();
         _lastSyncTicks = now;
-        Volatile.Write(ref _ringSynced, _ringWritten);
-        Volatile.Write(ref _controlSynced, _controlWritten);
-    }
-
-    private void PublishProgress(bool always = false)
-    {
-        if (always || Volatile.Read(ref _waiters) > 0)
-        {
-            lock (_progressGate)
-            {
-                Monitor.PulseAll(_progressGate);
-            }
-        }
+        _progress.Synced();
     }
 
     private void ReportDropsIfChanged(bool final)
@@ -309,44 +268,35 @@ internal sealed class EventWriter : IDisposable
         }
 
         Diagnostics.ReproLog.EventsDropped(_logger, dropped, _options.FullPolicy);
-        AppendEvent(new Event
+        _records.AppendEvent(new Event
         {
             Name = "events_dropped",
-            TimestampUnixNanos = _clock.UnixNanosNow(),
             Dropped = new EventsDropped { Total = (ulong)dropped, Policy = _options.FullPolicy.ToString() },
-        });
+        }, now);
         _droppedReported = dropped;
         _lastDropReportTicks = now;
     }
 
-    private void AppendEvent(Event evt)
-    {
-        evt.EventId = NewEventId();
-        evt.RunId = _runId;
-        evt.Sequence = ++_sequence;
-        _record.Event = evt;
-        AppendRecord();
-    }
-
     private void AppendScalars(int count)
     {
+        var now = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
             if (_metricStates.DeclareIfNew(_batch[i].MetricId) is { } declaration)
             {
-                AppendTimestamped(declaration);
+                _records.AppendEvent(declaration, _batch[i].Timestamp);
             }
         }
 
         count = _metricStates.Process(_batch.AsSpan(0, count), _summaries);
         if (count > 0)
         {
-            EncodeScalars(count);
+            _records.AppendScalars(_batch.AsSpan(0, count));
         }
 
         foreach (var summary in _summaries)
         {
-            AppendTimestamped(summary);
+            _records.AppendEvent(summary, now);
         }
 
         _summaries.Clear();
@@ -356,67 +306,9 @@ internal sealed class EventWriter : IDisposable
     {
         foreach (var summary in _metricStates.TakeOpenSummaries())
         {
-            AppendTimestamped(summary);
+            _records.AppendEvent(summary, Stopwatch.GetTimestamp());
         }
     }
 
-    private void AppendTimestamped(Event evt)
-    {
-        evt.TimestampUnixNanos = _clock.UnixNanosNow();
-        AppendEvent(evt);
-    }
-
-    private void EncodeScalars(int count)
-    {
-        var firstEventId = Ulid.NewUlid();
-        Span<byte> idBytes = stackalloc byte[16];
-        firstEventId.TryWriteBytes(idBytes);
-        var maxFrame = WalFraming.FrameSize(ScalarBatchEncoder.MaxEncodedSize(count));
-        EnsureCapacity(maxFrame);
-        var target = _buffer.AsSpan(_length);
-        var size = _encoder.Encode(target[WalFormat.HeaderSize..], _batch.AsSpan(0, count), idBytes, _sequence + 1, _clock);
-        WalFraming.FrameInPlace(target, size);
-        _length += WalFraming.FrameSize(size);
-        _sequence += (ulong)count;
-    }
-
-    private void AppendRecord()
-    {
-        var size = _record.CalculateSize();
-        var frame = WalFraming.FrameSize(size);
-        EnsureCapacity(frame);
-        var target = _buffer.AsSpan(_length, frame);
-        _record.WriteTo(target.Slice(WalFormat.HeaderSize, size));
-        WalFraming.FrameInPlace(target, size);
-        _length += frame;
-    }
-
-    private void EnsureCapacity(int bytes)
-    {
-        if (_buffer.Length - _length < bytes)
-        {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
-        }
-    }
-
-    private static ByteString NewEventId() => UnsafeByteOperations.UnsafeWrap(Ulid.NewUlid().ToByteArray());
-
-    private static byte[] FrameHeader(Ulid runId, int index, Source source)
-    {
-        var record = new Record
-        {
-            Header = new SegmentHeader
-            {
-                SchemaVersion = SchemaVersion._1,
-                RunId = ByteString.CopyFrom(runId.ToByteArray()),
-                SegmentIndex = (uint)index,
-                Source = source,
-            },
-        };
-        var size = record.CalculateSize();
-        var frame = new byte[WalFraming.FrameSize(size)];
-        record.WriteTo(frame.AsSpan(WalFormat.HeaderSize, size));
-        WalFraming.FrameInPlace(frame, size);
-        return frame;
-    }
+    private readonly record struct ControlEntry(Event Event, long Barrier, long Ticks);
 }

@@ -104,15 +104,21 @@ internal sealed class ScalarRing
 
     /// <summary>
     /// Takes up to <c>destination.Length</c> consecutive published entries with a single CAS (the
-    /// consumer's fast path); returns how many.
+    /// consumer's fast path), none at or after <paramref name="endPosition"/>; returns how many.
     /// </summary>
-    public int TryDequeueMany(Span<ScalarEntry> destination)
+    /// <remarks>
+    /// The end is a ring position, not a count: producers that drop the oldest move the dequeue
+    /// position between the caller's look and this call, and a count taken from the stale position
+    /// would reach past a control event's barrier.
+    /// </remarks>
+    public int TryDequeueMany(Span<ScalarEntry> destination, long endPosition = long.MaxValue)
     {
         while (true)
         {
             var position = Volatile.Read(ref _dequeue.Value);
+            var max = (int)Math.Min(destination.Length, Math.Max(0, endPosition - position));
             var count = 0;
-            while (count < destination.Length && Volatile.Read(ref _cells[(position + count) & _mask].Sequence) == position + count + 1)
+            while (count < max && Volatile.Read(ref _cells[(position + count) & _mask].Sequence) == position + count + 1)
             {
                 count++;
             }

@@ -95,6 +95,21 @@ internal sealed class WriterMetrics
         return kept;
     }
 
+    /// <summary>Whether any metric is summarised (so flushes must snapshot open intervals).</summary>
+    public bool AnyAggregation => _anyAggregation;
+
+    /// <summary>Snapshots of every open interval that changed since its last snapshot (see <see cref="MetricAggregator.Snapshot"/>).</summary>
+    public IEnumerable<Event> SnapshotOpenIntervals()
+    {
+        foreach (var state in _states)
+        {
+            if (state?.Aggregator?.Snapshot() is { } snapshot)
+            {
+                yield return snapshot;
+            }
+        }
+    }
+
     /// <summary>Closes every open interval and returns its summary.</summary>
     public IEnumerable<Event> TakeOpenSummaries()
     {

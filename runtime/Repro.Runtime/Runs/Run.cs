@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Reflection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Repro.Events;
 using Repro.Pipeline;
-using Repro.Provenance;
 using Repro.Runs;
+using Repro.Security;
 using Repro.Storage;
 
 namespace Repro;
@@ -17,29 +15,32 @@ namespace Repro;
 /// At most one run is current per process; generated <see cref="MetricAttribute"/> loggers write to
 /// <see cref="Current"/> and do nothing when no run is active. Logging a scalar neither blocks on
 /// I/O nor allocates: it hands a fixed-size record to a background writer. Dispose a run to finish it.
+/// If the writer fails (a full disk, a revoked permission), the run is marked failed with the reason,
+/// logging becomes a no-op and training goes on; <see cref="WriterFailure"/> says what happened.
+/// Everything recorded as text (messages, failures, stacks, tags, paths) is redacted first.
 /// </remarks>
-public sealed class Run : IDisposable
+public sealed partial class Run : IDisposable
 {
     /// <summary>Longest text message accepted by <see cref="LogText"/>.</summary>
     public const int MaxTextLength = 64 * 1024;
 
     private static Run? s_current;
 
-    private readonly Lock _gate = new();
     private readonly EventWriter _writer;
     private readonly MetricRegistry _metrics = new();
     private readonly RunClock _clock;
     private readonly RunLock _lock;
     private readonly ILogger _logger;
+    private readonly ManifestFile _manifest;
     private readonly SortedDictionary<string, long> _seeds = new(StringComparer.Ordinal);
-    private readonly UnhandledExceptionEventHandler? _onUnhandled;
-    private readonly EventHandler? _onExit;
+    private readonly ProcessHooks? _hooks;
     private readonly bool _preciseTimestamps;
     private readonly Telemetry.SystemTelemetrySampler? _telemetry;
-    private RunManifest _manifest;
     private volatile bool _ended;
+    private volatile bool _writerFailed;
+    private int _ending;
 
-    private Run(Ulid id, string directory, RunManifest manifest, RunLock runLock, Source source, RunOptions options)
+    private Run(Ulid id, string directory, ManifestFile manifest, RunLock runLock, Source source, RunOptions options)
     {
         Id = id;
         Directory = directory;
@@ -47,10 +48,10 @@ public sealed class Run : IDisposable
         _lock = runLock;
         _clock = new RunClock();
         _preciseTimestamps = options.Pipeline.Timestamps == TimestampPrecision.Precise;
-        _logger = options.LoggerFactory?.CreateLogger<Run>() ?? NullLogger<Run>.Instance;
+        _logger = Diagnostics.GuardedLogger.Create<Run>(options.LoggerFactory);
         var walDirectory = ReproHome.WalDirectory(directory);
         ReproHome.CreateOwnerOnlyDirectory(walDirectory);
-        _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger);
+        _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger, OnWriterFault);
         if (options.TelemetryInterval > TimeSpan.Zero)
         {
             _telemetry = new Telemetry.SystemTelemetrySampler(options.TelemetryInterval, evt => Enqueue(evt));
@@ -58,10 +59,7 @@ public sealed class Run : IDisposable
 
         if (options.HookProcessEvents)
         {
-            _onUnhandled = (_, e) => EndQuietly(e.ExceptionObject as Exception ?? new InvalidOperationException("Unhandled non-exception object."));
-            _onExit = (_, _) => EndQuietly(Environment.ExitCode == 0 ? null : new InvalidOperationException($"The process exited with code {Environment.ExitCode} before the run was finished."));
-            AppDomain.CurrentDomain.UnhandledException += _onUnhandled;
-            AppDomain.CurrentDomain.ProcessExit += _onExit;
+            _hooks = new ProcessHooks(EndQuietly);
         }
     }
 
@@ -74,17 +72,11 @@ public sealed class Run : IDisposable
     /// <summary>The run's folder: <c>&lt;home&gt;/runs/&lt;run-id&gt;</c>.</summary>
     public string Directory { get; }
 
+    /// <summary>The Repro home the run is stored in.</summary>
+    internal string HomeDirectory => Path.GetDirectoryName(Path.GetDirectoryName(Directory))!;
+
     /// <summary>A snapshot of the run's manifest.</summary>
-    public RunManifest Manifest
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _manifest;
-            }
-        }
-    }
+    public RunManifest Manifest => _manifest.Current;
 
     /// <summary>Whether the run has finished or failed.</summary>
     public bool IsEnded => _ended;
@@ -92,93 +84,8 @@ public sealed class Run : IDisposable
     /// <summary>Scalars lost so far because the buffer was full (see <see cref="EventPipelineOptions.FullPolicy"/>).</summary>
     public long DroppedEvents => _writer.Dropped;
 
-    /// <summary>
-    /// Starts a run: creates its owner-only folder, takes the run's writer lock, records the build
-    /// stamp and environment in the manifest, starts the writer, logs a start event, and makes the
-    /// run <see cref="Current"/>.
-    /// </summary>
-    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    /// <exception cref="InvalidOperationException">Another run is active in this process.</exception>
-    public static Run Start(RunOptions? options = null)
-    {
-        options ??= new RunOptions();
-        options.Validate();
-        if (Current is { } active)
-        {
-            throw new InvalidOperationException($"Run {active.Id} is still active in this process; dispose it before starting another.");
-        }
-
-        var program = options.ProgramAssembly ?? Assembly.GetEntryAssembly();
-        var home = ReproHome.Resolve(options.Home);
-        var id = Ulid.NewUlid();
-        var directory = ReproHome.RunDirectory(home, id.ToString());
-        var source = SourceInfo.Capture(options.Rank, options.WorldSize);
-        var build = BuildStamp.Read(program);
-        var manifest = new RunManifest
-        {
-            RunId = id.ToString(),
-            Name = string.IsNullOrWhiteSpace(options.Name) ? program?.GetName().Name ?? "run" : options.Name,
-            Status = RunStatus.Running,
-            StartedAt = DateTimeOffset.UtcNow,
-            Build = build,
-            ReferencedBuilds = BuildStamp.ReadReferenced(program),
-            Warnings = ProvenanceWarnings(build, Environment.CurrentDirectory),
-            Environment = RunEnvironment.Capture() with
-            {
-                ContainerId = source.ContainerId.Length == 0 ? null : source.ContainerId,
-                Rank = source.Rank,
-                WorldSize = source.WorldSize,
-            },
-        };
-
-        ReproHome.CreateOwnerOnlyDirectory(directory);
-        // The lock is taken before the manifest says "running", so no reader ever sees a running
-        // run without a live writer and mistakes it for a crashed one.
-        var runLock = RunLock.Acquire(directory, manifest.RunId);
-        Run run;
-        try
-        {
-            RunManifestJson.Write(ReproHome.ManifestPath(directory), manifest);
-            run = new Run(id, directory, manifest, runLock, source, options);
-        }
-        catch
-        {
-            runLock.Dispose();
-            throw;
-        }
-
-        if (Interlocked.CompareExchange(ref s_current, run, null) is not null)
-        {
-            run.End(RunStatus.Failed, new InvalidOperationException("Another run became active while this one was starting."));
-            throw new InvalidOperationException("Another run became active while this one was starting.");
-        }
-
-        run.Enqueue("started", 0, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.Started });
-        foreach (var warning in manifest.Warnings)
-        {
-            Diagnostics.ReproLog.ProvenanceWarning(run._logger, manifest.RunId, warning);
-        }
-
-        return run;
-    }
-
-    /// <summary>What makes the program's provenance doubtful: a dirty build, or a working tree at another commit.</summary>
-    internal static IReadOnlyList<string> ProvenanceWarnings(BuildStamp build, string workingDirectory)
-    {
-        var warnings = new List<string>();
-        if (build.Dirty == true)
-        {
-            warnings.Add($"The program was built from a working tree with uncommitted changes (patch SHA-256 {build.PatchSha256 ?? "unknown"}): "
-                + $"its code is not exactly commit {build.Commit ?? "(none)"}; the patch is beside the assembly while it is under the size limit.");
-        }
-
-        if (build.Commit is { } commit && GitHead.Read(workingDirectory) is { } head && !string.Equals(head, commit, StringComparison.OrdinalIgnoreCase))
-        {
-            warnings.Add($"The working tree at {workingDirectory} is at commit {head}, but the program was built from {commit}: rebuild, or check out the commit it was built from.");
-        }
-
-        return warnings;
-    }
+    /// <summary>What stopped the run's event writer, or null while it works. Once set, nothing more is recorded.</summary>
+    public Exception? WriterFailure => _writer.Failure;
 
     /// <summary>
     /// Records a value of <paramref name="metric"/> at <paramref name="step"/>. Never blocks on I/O and
@@ -216,9 +123,9 @@ public sealed class Run : IDisposable
 
     private void Log(MetricDeclaration metric, long step, double value)
     {
-        if (metric.EveryNSteps > 1 && step % metric.EveryNSteps != 0)
+        if (_writerFailed || (metric.EveryNSteps > 1 && step % metric.EveryNSteps != 0))
         {
-            return; // sampled out
+            return; // the writer is gone (the run says why), or sampled out
         }
 
         var binding = metric.Binding;
@@ -232,7 +139,7 @@ public sealed class Run : IDisposable
         _writer.EnqueueScalar(in entry);
     }
 
-    /// <summary>Records a line of text (a note, a warning) at <paramref name="step"/>.</summary>
+    /// <summary>Records a line of text (a note, a warning) at <paramref name="step"/>; secrets in it are redacted.</summary>
     public void LogText(string message, Text.Types.Level level = Text.Types.Level.Information, long step = 0)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -241,14 +148,14 @@ public sealed class Run : IDisposable
             throw new ArgumentException($"A text event holds at most {MaxTextLength} characters; this one has {message.Length}.", nameof(message));
         }
 
-        Enqueue("text", step, e => e.Text = new Text { Level = level, Message = message });
+        Enqueue("text", step, e => e.Text = new Text { Level = level, Message = SecretRedactor.Redact(message) });
     }
 
     /// <summary>Records that a checkpoint was saved to <paramref name="path"/> at <paramref name="step"/>.</summary>
     public void RecordCheckpoint(string path, long step)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Enqueue("checkpoint_saved", step, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.CheckpointSaved, Message = path });
+        Enqueue("checkpoint_saved", step, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.CheckpointSaved, Message = SecretRedactor.Redact(path) });
     }
 
     /// <summary>Records that <paramref name="what"/> is being retried, attempt <paramref name="attempt"/> (1-based).</summary>
@@ -256,12 +163,14 @@ public sealed class Run : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(what);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(attempt);
-        Enqueue("retry", step, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.Retry, Message = what, Attempt = attempt });
+        Enqueue("retry", step, e => e.Lifecycle = new Lifecycle { Kind = Lifecycle.Types.Kind.Retry, Message = SecretRedactor.Redact(what), Attempt = attempt });
     }
 
     /// <summary>
     /// Records the run's configuration: validates it (every problem at once), then writes its
     /// canonical JSON and SHA-256 into the manifest and as a <c>hyperparameters</c> event.
+    /// Secret values (declared <see cref="HyperparameterAttribute.Secret"/>, or named like a secret)
+    /// are recorded as keyed hashes, and other strings are redacted (see <c>docs/security.md</c>).
     /// </summary>
     /// <exception cref="HyperparameterException">The configuration breaks its rules.</exception>
     public void RecordHyperparameters(IHyperparameters configuration)
@@ -273,20 +182,11 @@ public sealed class Run : IDisposable
             throw new HyperparameterException(problems);
         }
 
-        var json = configuration.ToCanonicalJson();
+        var json = HyperparameterRedaction.Apply(configuration.ToCanonicalJson(), HomeDirectory, configuration.SecretKeys);
         var hash = Hyperparameters.CanonicalJson.Sha256(json);
         using var document = System.Text.Json.JsonDocument.Parse(json);
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                ThrowEnded();
-            }
-
-            _manifest = _manifest with { Hyperparameters = document.RootElement.Clone(), ConfigHash = hash };
-            RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
-        }
-
+        var element = document.RootElement.Clone();
+        _manifest.Update(m => m with { Hyperparameters = element, ConfigHash = hash }, ThrowIfEnded);
         Enqueue("hyperparameters", 0, e => e.Hyperparameters = new Events.Hyperparameters { CanonicalJson = json, Sha256 = hash });
     }
 
@@ -297,17 +197,7 @@ public sealed class Run : IDisposable
     public void RecordDeterminism(DeterminismReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                ThrowEnded();
-            }
-
-            _manifest = _manifest with { Determinism = report };
-            RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
-        }
-
+        _manifest.Update(m => m with { Determinism = report }, ThrowIfEnded);
         foreach (var warning in report.Warnings)
         {
             Diagnostics.ReproLog.NondeterministicSetting(_logger, Id.ToString(), warning);
@@ -318,29 +208,32 @@ public sealed class Run : IDisposable
     public void RecordSeed(string generator, long seed)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(generator);
-        lock (_gate)
-        {
-            if (_ended)
+        _manifest.Update(
+            m =>
             {
-                ThrowEnded();
-            }
-
-            _seeds[generator] = seed;
-            _manifest = _manifest with { Seeds = new SortedDictionary<string, long>(_seeds, StringComparer.Ordinal) };
-            RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
-        }
+                _seeds[generator] = seed;
+                return m with { Seeds = new SortedDictionary<string, long>(_seeds, StringComparer.Ordinal) };
+            },
+            ThrowIfEnded);
     }
 
-    /// <summary>Returns once every event logged before the call is in the operating system (it survives a crash of this process).</summary>
-    public void Flush() => _writer.Flush();
+    /// <summary>
+    /// Returns once every event logged before the call is in the operating system: it survives a crash
+    /// (<c>kill -9</c>) of this process, summarised metrics included (their open intervals are written
+    /// too). Returns false, without throwing, when the run's writer has failed (see <see cref="WriterFailure"/>).
+    /// </summary>
+    public bool Flush() => _writer.Flush();
 
-    /// <summary>Returns once every event logged before the call is on stable storage (it survives a power loss).</summary>
-    public void FlushDurable() => _writer.FlushDurable();
+    /// <summary>
+    /// Like <see cref="Flush"/>, and the events are also on stable storage (fsynced, the folders holding
+    /// new files too): they survive a power loss. False when the writer has failed.
+    /// </summary>
+    public bool FlushDurable() => _writer.FlushDurable();
 
     /// <summary>Ends the run normally.</summary>
     public void Finish() => End(RunStatus.Finished, null);
 
-    /// <summary>Ends the run as failed by <paramref name="exception"/>, recording its type, message and stack.</summary>
+    /// <summary>Ends the run as failed by <paramref name="exception"/>, recording its type, message and stack (redacted).</summary>
     public void Fail(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
@@ -372,73 +265,18 @@ public sealed class Run : IDisposable
 
     private void Enqueue(Event evt)
     {
+        ThrowIfEnded();
+        if (!_writerFailed)
+        {
+            _writer.EnqueueEvent(evt);
+        }
+    }
+
+    private void ThrowIfEnded()
+    {
         if (_ended)
         {
             ThrowEnded();
-        }
-
-        evt.TimestampUnixNanos = _clock.UnixNanosNow();
-        _writer.EnqueueEvent(evt);
-    }
-
-    private void EndQuietly(Exception? failure)
-    {
-        try
-        {
-            End(failure is null ? RunStatus.Finished : RunStatus.Failed, failure);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already ended by another path (the program, an exit hook): nothing left to do.
-        }
-    }
-
-    private void End(RunStatus status, Exception? failure)
-    {
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                ThrowEnded();
-            }
-
-            _telemetry?.Dispose();
-            var message = failure is null ? null : $"{failure.GetType().FullName}: {failure.Message}";
-            Enqueue(
-                status == RunStatus.Failed ? "failed" : "finished",
-                0,
-                e => e.Lifecycle = new Lifecycle
-                {
-                    Kind = status == RunStatus.Failed ? Lifecycle.Types.Kind.Failed : Lifecycle.Types.Kind.Finished,
-                    Message = message ?? string.Empty,
-                    StackTrace = failure?.StackTrace ?? string.Empty,
-                });
-            _ended = true;
-            try
-            {
-                _writer.Dispose();
-            }
-            finally
-            {
-                _manifest = _manifest with
-                {
-                    Status = status,
-                    EndedAt = DateTimeOffset.UtcNow,
-                    LastSequence = _writer.LastSequence,
-                    DroppedEvents = (ulong)_writer.Dropped,
-                    Best = new SortedDictionary<string, BestValue>(_writer.BestValues.ToDictionary(), StringComparer.Ordinal),
-                    Failure = message,
-                };
-                RunManifestJson.Write(ReproHome.ManifestPath(Directory), _manifest);
-                _lock.Dispose();
-                if (_onUnhandled is not null)
-                {
-                    AppDomain.CurrentDomain.UnhandledException -= _onUnhandled;
-                    AppDomain.CurrentDomain.ProcessExit -= _onExit;
-                }
-
-                Interlocked.CompareExchange(ref s_current, null, this);
-            }
         }
     }
 

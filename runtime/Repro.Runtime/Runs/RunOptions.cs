@@ -43,6 +43,13 @@ public sealed class RunOptions
     /// </summary>
     public bool HookProcessEvents { get; init; } = true;
 
+    /// <summary>
+    /// Whether run-start warnings (a dirty build, a working tree at another commit) are also printed to
+    /// standard error, one line each, where the person running the program looks. Default true; they
+    /// are always logged and kept in the manifest.
+    /// </summary>
+    public bool WarningsToStandardError { get; init; } = true;
+
     internal void Validate()
     {
         if (Name is { Length: > MaxNameLength })

@@ -1,0 +1,108 @@
+using Repro.Events;
+using Repro.Runs;
+using Repro.Security;
+
+namespace Repro;
+
+public sealed partial class Run
+{
+    /// <summary>Text of a failure fit to record: type and message, secrets redacted.</summary>
+    internal static string DescribeFailure(Exception failure) =>
+        SecretRedactor.Redact($"{failure.GetType().FullName}: {failure.Message}");
+
+    private void EndQuietly(Exception? failure)
+    {
+        try
+        {
+            End(failure is null ? RunStatus.Finished : RunStatus.Failed, failure);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already ended by another path (the program, an exit hook): nothing left to do.
+        }
+    }
+
+    /// <summary>
+    /// Ends the run: the last event, the writer stopped (everything written and fsynced), the final
+    /// manifest, the lock released. The manifest lock is never held while the writer is joined, so a
+    /// writer fault reported during the end cannot deadlock it.
+    /// </summary>
+    private void End(RunStatus status, Exception? failure)
+    {
+        if (Interlocked.Exchange(ref _ending, 1) != 0)
+        {
+            ThrowEnded();
+        }
+
+        _telemetry?.Dispose();
+        var message = failure is null ? null : DescribeFailure(failure);
+        if (!_writerFailed)
+        {
+            _writer.EnqueueEvent(new Event
+            {
+                Name = status == RunStatus.Failed ? "failed" : "finished",
+                Lifecycle = new Lifecycle
+                {
+                    Kind = status == RunStatus.Failed ? Lifecycle.Types.Kind.Failed : Lifecycle.Types.Kind.Finished,
+                    Message = message ?? string.Empty,
+                    StackTrace = SecretRedactor.Redact(failure?.StackTrace),
+                },
+            });
+        }
+
+        _ended = true;
+        try
+        {
+            _writer.Dispose();
+        }
+        finally
+        {
+            try
+            {
+                var writerFailure = _writer.Failure;
+                _manifest.Update(m => m with
+                {
+                    Status = writerFailure is null ? status : RunStatus.Failed,
+                    EndedAt = DateTimeOffset.UtcNow,
+                    LastSequence = _writer.LastSequence,
+                    DroppedEvents = (ulong)_writer.Dropped,
+                    Best = new SortedDictionary<string, BestValue>(_writer.BestValues.ToDictionary(), StringComparer.Ordinal),
+                    Failure = writerFailure is null ? message : WriterFailureText(writerFailure, message),
+                });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The manifest keeps its last state; a reader recovers the run from its log.
+                Diagnostics.ReproLog.WriterFailed(_logger, e);
+            }
+            finally
+            {
+                _lock.Dispose();
+                _hooks?.Dispose();
+                Interlocked.CompareExchange(ref s_current, null, this);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Called once on the writer thread when the writer stops on an error: the run is marked failed
+    /// with the reason (logged by the writer, and here in the manifest), and logging stops costing anything.
+    /// </summary>
+    private void OnWriterFault(Exception failure)
+    {
+        _writerFailed = true;
+        try
+        {
+            _manifest.Update(m => m with { Status = RunStatus.Failed, Failure = WriterFailureText(failure, null) });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The same disk may refuse the manifest too; a later reader recovers the run from its log.
+            Diagnostics.ReproLog.WriterFailed(_logger, e);
+        }
+    }
+
+    private static string WriterFailureText(Exception writerFailure, string? programFailure) =>
+        $"Repro's event writer failed, so events after it were not recorded: {DescribeFailure(writerFailure)}"
+        + (programFailure is null ? string.Empty : $" (the program then failed: {programFailure})");
+}

@@ -1,0 +1,119 @@
+using System.Reflection;
+using Repro.Provenance;
+using Repro.Runs;
+using Repro.Storage;
+
+namespace Repro;
+
+public sealed partial class Run
+{
+    /// <summary>
+    /// Starts a run: creates its owner-only folder, takes the run's writer lock, records the build
+    /// stamp and environment in the manifest, starts the writer, logs a start event, and makes the
+    /// run <see cref="Current"/>. Provenance warnings (a dirty build, a moved HEAD) are logged, kept in
+    /// the manifest and, unless <see cref="RunOptions.WarningsToStandardError"/> is off, printed to
+    /// standard error, one line each.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">Another run is active in this process.</exception>
+    /// <exception cref="ReproHomeException">The home cannot be written; the message names the path and the cause.</exception>
+    public static Run Start(RunOptions? options = null)
+    {
+        options ??= new RunOptions();
+        options.Validate();
+        if (Current is { } active)
+        {
+            throw new InvalidOperationException($"Run {active.Id} is still active in this process; dispose it before starting another.");
+        }
+
+        var program = options.ProgramAssembly ?? Assembly.GetEntryAssembly();
+        var home = ReproHome.Resolve(options.Home);
+        var id = Ulid.NewUlid();
+        var directory = ReproHome.RunDirectory(home, id.ToString());
+        var source = Pipeline.SourceInfo.Capture(options.Rank, options.WorldSize);
+        var build = BuildStamp.Read(program);
+        var manifest = new RunManifest
+        {
+            RunId = id.ToString(),
+            Name = string.IsNullOrWhiteSpace(options.Name) ? program?.GetName().Name ?? "run" : options.Name,
+            Status = RunStatus.Running,
+            StartedAt = DateTimeOffset.UtcNow,
+            Build = build,
+            ReferencedBuilds = BuildStamp.ReadReferenced(program),
+            Warnings = ProvenanceWarnings(build, Environment.CurrentDirectory),
+            Environment = RunEnvironment.Capture() with
+            {
+                ContainerId = source.ContainerId.Length == 0 ? null : source.ContainerId,
+                Rank = source.Rank,
+                WorldSize = source.WorldSize,
+            },
+        };
+
+        RunLock runLock;
+        try
+        {
+            ReproHome.CreateOwnerOnlyDirectory(directory);
+            // The lock is taken before the manifest says "running", so no reader ever sees a running
+            // run without a live writer and mistakes it for a crashed one.
+            runLock = RunLock.Acquire(directory, manifest.RunId);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not RunLockedException)
+        {
+            throw new ReproHomeException(directory, e);
+        }
+
+        Run run;
+        try
+        {
+            var manifestFile = new ManifestFile(ReproHome.ManifestPath(directory), manifest);
+            manifestFile.WriteInitial();
+            run = new Run(id, directory, manifestFile, runLock, source, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            runLock.Dispose();
+            throw new ReproHomeException(directory, e);
+        }
+        catch
+        {
+            runLock.Dispose();
+            throw;
+        }
+
+        if (Interlocked.CompareExchange(ref s_current, run, null) is not null)
+        {
+            run.End(RunStatus.Failed, new InvalidOperationException("Another run became active while this one was starting."));
+            throw new InvalidOperationException("Another run became active while this one was starting.");
+        }
+
+        run.Enqueue("started", 0, e => e.Lifecycle = new Events.Lifecycle { Kind = Events.Lifecycle.Types.Kind.Started });
+        foreach (var warning in manifest.Warnings)
+        {
+            Diagnostics.ReproLog.ProvenanceWarning(run._logger, manifest.RunId, warning);
+            if (options.WarningsToStandardError)
+            {
+                Console.Error.WriteLine($"repro: warning: {warning}");
+            }
+        }
+
+        return run;
+    }
+
+    /// <summary>What makes the program's provenance doubtful: a dirty build, or a working tree at another commit.</summary>
+    internal static IReadOnlyList<string> ProvenanceWarnings(BuildStamp build, string workingDirectory)
+    {
+        var warnings = new List<string>();
+        if (build.Dirty == true)
+        {
+            warnings.Add($"The program was built from a working tree with uncommitted changes (patch SHA-256 {build.PatchSha256 ?? "unknown"}): "
+                + $"its code is not exactly commit {build.Commit ?? "(none)"}; the patch is beside the assembly while it is under the size limit.");
+        }
+
+        if (build.Commit is { } commit && GitHead.Read(workingDirectory) is { } head && !string.Equals(head, commit, StringComparison.OrdinalIgnoreCase))
+        {
+            warnings.Add($"The working tree at {workingDirectory} is at commit {head}, but the program was built from {commit}: rebuild, or check out the commit it was built from.");
+        }
+
+        return warnings;
+    }
+}
