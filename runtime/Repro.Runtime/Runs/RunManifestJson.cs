@@ -50,27 +50,26 @@ public static class RunManifestJson
     /// Writes the manifest to <paramref name="path"/> atomically: a reader sees the old or the new
     /// manifest, never half of one.
     /// </summary>
-    public static void Write(string path, RunManifest manifest)
+    public static void Write(string path, RunManifest manifest) =>
+        Storage.AtomicFile.WriteAllText(path, Serialize(manifest) + "\n");
+
+    /// <summary>Serializes a recovery report on its own (the evidence a recovery keeps before it changes the log).</summary>
+    internal static string SerializeRecovery(RunRecoveryReport report) =>
+        JsonSerializer.Serialize(report, ManifestJsonContext.Default.RunRecoveryReport);
+
+    /// <summary>Parses a recovery report written by <see cref="SerializeRecovery"/>.</summary>
+    /// <exception cref="InvalidDataException">The text is not a valid report.</exception>
+    internal static RunRecoveryReport DeserializeRecovery(string json, string source)
     {
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        try
         {
-            options.UnixCreateMode = Storage.ReproHome.OwnerOnlyFile;
+            return JsonSerializer.Deserialize(json, ManifestJsonContext.Default.RunRecoveryReport)
+                ?? throw new InvalidDataException($"{source}: the recovery report is JSON null.");
         }
-
-        using (var stream = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(stream))
+        catch (JsonException e)
         {
-            writer.Write(Serialize(manifest));
-            writer.Write('\n');
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
+            throw new InvalidDataException($"{source}: not a valid recovery report: {e.Message}", e);
         }
-
-        File.Move(temporary, path, overwrite: true);
-        // The rename is durable only once the folder holding both names is fsynced.
-        Storage.DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 }
 
@@ -81,4 +80,5 @@ public static class RunManifestJson
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(RunManifest))]
 [JsonSerializable(typeof(IReadOnlyList<RunManifest>))]
+[JsonSerializable(typeof(RunRecoveryReport))]
 internal sealed partial class ManifestJsonContext : JsonSerializerContext;

@@ -10,6 +10,10 @@ using Repro.Storage;
 //   index <home>              bring the home's SQLite index up to date.
 //   unhandled <home>          start a run, log, then die of an unhandled exception.
 //   exit <home>               start a run, log, then Environment.Exit(3) without finishing it.
+//   summary <home> <flushEvery> like log, into four summarised metrics (statistics, last, histogram,
+//                             sketch) whose interval never closes, so only Flush's snapshots hold them.
+//   recover-die <home> <run-id> <step>  open a crashed run, and SIGKILL this process right after
+//                             recovery's <step> ("evidence", "truncated", "appended", "manifest").
 var mode = args[0];
 var home = args[1];
 var metric = new MetricDeclaration("value");
@@ -68,6 +72,54 @@ switch (mode)
         run.LogScalar(metric, 1, 1);
         Environment.Exit(3);
         return 3;
+    }
+
+    case "summary":
+    {
+        var flushEvery = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var never = 1L << 40;
+        MetricDeclaration[] metrics =
+        [
+            new("stats", options: new MetricOptions { Aggregation = MetricAggregation.Statistics, IntervalSteps = never, RecordValues = false }),
+            new("last", options: new MetricOptions { Aggregation = MetricAggregation.Last, IntervalSteps = never }),
+            new("hist", options: new MetricOptions { Aggregation = MetricAggregation.Histogram, IntervalSteps = never, RecordValues = false, HistogramBounds = [10, 1000, 100_000] }),
+            new("sketch", options: new MetricOptions { Aggregation = MetricAggregation.Sketch, IntervalSteps = never, RecordValues = false }),
+        ];
+        var run = Run.Start(new RunOptions { Home = home, Name = "summary-child" });
+        Console.WriteLine($"RUN {run.Id}");
+        for (long i = 0; ; i++)
+        {
+            foreach (var m in metrics)
+            {
+                run.LogScalar(m, i, i);
+            }
+
+            if ((i + 1) % flushEvery == 0)
+            {
+                if (!run.Flush())
+                {
+                    return 4;
+                }
+
+                Console.WriteLine($"ACK {i}");
+            }
+        }
+    }
+
+    case "recover-die":
+    {
+        var step = args[3];
+        Repro.Storage.RunRecovery.StepCompleted = s =>
+        {
+            if (s == step)
+            {
+                Console.WriteLine($"DIE {s}");
+                Console.Out.Flush();
+                System.Diagnostics.Process.GetCurrentProcess().Kill();
+            }
+        };
+        Console.WriteLine(new RunStore(home).GetRun(args[2]).Status.ToString());
+        return 0;
     }
 
     case "status":
