@@ -8,6 +8,9 @@ internal static partial class ReproLog
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Repro's event writer failed; events logged from now on are dropped and counted.")]
     public static partial void WriterFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Repro could not write the run manifest {Path}; the run keeps its state in memory and writes it at the end, or a reader recovers it from the log.")]
+    public static partial void ManifestWriteFailed(ILogger logger, string path, Exception exception);
+
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Repro dropped {Dropped} events in total: the buffer was full ({Policy}).")]
     public static partial void EventsDropped(ILogger logger, long dropped, Pipeline.BufferFullPolicy policy);
 

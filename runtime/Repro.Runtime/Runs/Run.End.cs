@@ -60,7 +60,8 @@ public sealed partial class Run
             try
             {
                 var writerFailure = _writer.Failure;
-                _manifest.Update(m => m with
+                // A manifest that cannot be written is logged by the file; the log still ends the run.
+                _ = _manifest.Update(m => m with
                 {
                     Status = writerFailure is null ? status : RunStatus.Failed,
                     EndedAt = DateTimeOffset.UtcNow,
@@ -70,13 +71,9 @@ public sealed partial class Run
                     Failure = writerFailure is null ? message : WriterFailureText(writerFailure, message),
                 });
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The manifest keeps its last state; a reader recovers the run from its log.
-                Diagnostics.ReproLog.WriterFailed(_logger, e);
-            }
             finally
             {
+                _manifest.ReleaseReserve();
                 _lock.Dispose();
                 _hooks?.Dispose();
                 Interlocked.CompareExchange(ref s_current, null, this);
@@ -91,15 +88,8 @@ public sealed partial class Run
     private void OnWriterFault(Exception failure)
     {
         _writerFailed = true;
-        try
-        {
-            _manifest.Update(m => m with { Status = RunStatus.Failed, Failure = WriterFailureText(failure, null) });
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The same disk may refuse the manifest too; a later reader recovers the run from its log.
-            Diagnostics.ReproLog.WriterFailed(_logger, e);
-        }
+        // On a full disk the manifest's reserve gives this write its space.
+        _ = _manifest.Update(m => m with { Status = RunStatus.Failed, Failure = WriterFailureText(failure, null) });
     }
 
     private static string WriterFailureText(Exception writerFailure, string? programFailure) =>

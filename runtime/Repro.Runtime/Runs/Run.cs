@@ -49,6 +49,7 @@ public sealed partial class Run : IDisposable
         _clock = new RunClock();
         _preciseTimestamps = options.Pipeline.Timestamps == TimestampPrecision.Precise;
         _logger = Diagnostics.GuardedLogger.Create<Run>(options.LoggerFactory);
+        _manifest.Logger = _logger;
         var walDirectory = ReproHome.WalDirectory(directory);
         ReproHome.CreateOwnerOnlyDirectory(walDirectory);
         _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger, OnWriterFault);

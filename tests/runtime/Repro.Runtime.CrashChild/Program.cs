@@ -12,6 +12,8 @@ using Repro.Storage;
 //   exit <home>               start a run, log, then Environment.Exit(3) without finishing it.
 //   summary <home> <flushEvery> like log, into four summarised metrics (statistics, last, histogram,
 //                             sketch) whose interval never closes, so only Flush's snapshots hold them.
+//   fill <home>               log until the writer fails (start it under a file size limit), keep
+//                             logging, flush, finish; print what each step saw.
 //   recover-die <home> <run-id> <step>  open a crashed run, and SIGKILL this process right after
 //                             recovery's <step> ("evidence", "truncated", "appended", "manifest").
 var mode = args[0];
@@ -104,6 +106,33 @@ switch (mode)
                 Console.WriteLine($"ACK {i}");
             }
         }
+    }
+
+    case "fill":
+    {
+        var run = Run.Start(new RunOptions { Home = home, Name = "fill-child" });
+        Console.WriteLine($"RUN {run.Id}");
+        long i = 0;
+        for (; run.WriterFailure is null && i < 200_000_000; i++)
+        {
+            run.LogScalar(metric, i, i);
+            if (i % 10_000 == 0)
+            {
+                run.Flush();
+            }
+        }
+
+        Console.WriteLine($"FAULT {i} {run.WriterFailure?.GetType().Name}");
+        for (var j = 0; j < 1_000_000; j++)
+        {
+            run.LogScalar(metric, i + j, j);
+        }
+
+        run.LogText("still training");
+        Console.WriteLine($"FLUSH {run.Flush()} {run.FlushDurable()}");
+        run.Finish();
+        Console.WriteLine("ENDED");
+        return 0;
     }
 
     case "recover-die":

@@ -8,12 +8,31 @@ internal sealed class CrashChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _lines = [];
+    private readonly List<string> _errors = [];
     private readonly TaskCompletionSource<string> _runId = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CrashChildProcess(params string[] args)
+        : this(fileSizeLimitKib: null, args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(RepoPaths.Artifact("Repro.Runtime.CrashChild", "Repro.Runtime.CrashChild.dll"));
+    }
+
+    /// <summary>
+    /// Starts the child with a limit on the size of any file it writes (RLIMIT_FSIZE, through the
+    /// shell's <c>ulimit -f</c>), SIGXFSZ ignored, so a write past it fails with EFBIG as a full disk would.
+    /// </summary>
+    public CrashChildProcess(int? fileSizeLimitKib, params string[] args)
+    {
+        var child = RepoPaths.Artifact("Repro.Runtime.CrashChild", "Repro.Runtime.CrashChild.dll");
+        var start = new ProcessStartInfo(fileSizeLimitKib is null ? "dotnet" : "bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (fileSizeLimitKib is { } limit)
+        {
+            // The runtime's W^X double mapping sizes an in-memory file, which the limit would refuse at start-up.
+            start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"trap '' XFSZ; ulimit -f {limit}; exec dotnet \"$0\" \"$@\"");
+        }
+
+        start.ArgumentList.Add(child);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -40,6 +59,16 @@ internal sealed class CrashChildProcess : IDisposable
             }
         };
         _process.BeginOutputReadLine();
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_errors)
+                {
+                    _errors.Add(e.Data);
+                }
+            }
+        };
         _process.BeginErrorReadLine();
     }
 
@@ -51,6 +80,18 @@ internal sealed class CrashChildProcess : IDisposable
             lock (_lines)
             {
                 return [.. _lines];
+            }
+        }
+    }
+
+    /// <summary>Everything the child wrote to standard error so far.</summary>
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
             }
         }
     }
