@@ -169,8 +169,11 @@ public static class SecretRedactor
     {
         "pass", "passwd", "password", "passphrase", "pwd", "secret", "secrets", "token", "key", "apikey", "credential",
         "credentials", "creds", "auth", "authorization", "cookie", "session", "signature", "sas", "connectionstring", "connstr",
-        "privatekey", "accesskey", "secretkey", "clientsecret", "pat",
+        "privatekey", "accesskey", "secretkey", "clientsecret", "pat", "connectionstrings",
     };
+
+    // Endings that make a run-together word secret (PGPASSWORD, DBPASSWD, MYAPIKEY, AUTHTOKEN).
+    private static readonly string[] SecretEndings = ["password", "passwd", "passphrase", "secret", "apikey", "accesskey", "secretkey", "privatekey", "authtoken", "accesstoken"];
 
     // Names that contain such a word but hold no secret (documented in docs/security.md).
     private static readonly System.Collections.Generic.HashSet<string> NotSecretNames = new(StringComparer.OrdinalIgnoreCase)
@@ -181,7 +184,15 @@ public static class SecretRedactor
     // A secret word followed by one of these describes the secret (its size, its file) rather than holding it.
     private static readonly System.Collections.Generic.HashSet<string> DescriptiveWords = new(StringComparer.Ordinal)
     {
-        "count", "length", "len", "size", "limit", "type", "kind", "id", "name", "file", "path", "dir", "column", "index", "field", "prefix",
+        "count", "length", "len", "size", "limit", "type", "kind", "id", "ids", "name", "file", "path", "dir", "column", "index", "field", "prefix",
+        // Model hyperparameters: attention key width, token embeddings and the like describe a tensor, not a credential.
+        "dim", "dims", "dimension", "embedding", "embeddings", "dropout", "frame", "frames", "budget", "vocab",
+    };
+
+    // A word before "token" that makes it a vocabulary entry (pad_token, eos_token), not a credential.
+    private static readonly System.Collections.Generic.HashSet<string> VocabularyWords = new(StringComparer.Ordinal)
+    {
+        "pad", "bos", "eos", "unk", "cls", "sep", "mask", "start", "end", "special",
     };
 
     /// <summary>
@@ -206,20 +217,38 @@ public static class SecretRedactor
         var words = SplitWords(trimmed);
         for (var i = 0; i < words.Count; i++)
         {
-            if (SecretWords.Contains(words[i]) && !(i + 1 < words.Count && DescriptiveWords.Contains(words[i + 1])))
+            if (SecretWords.Contains(words[i])
+                && !IsDescribed(words, i + 1)
+                && !(words[i] == "token" && i > 0 && VocabularyWords.Contains(words[i - 1])))
             {
                 return true;
             }
 
             // "api key", "access key", "client secret": two words that are one secret word together.
-            if (i + 1 < words.Count && SecretWords.Contains(words[i] + words[i + 1]))
+            if (i + 1 < words.Count && SecretWords.Contains(words[i] + words[i + 1])
+                && !IsDescribed(words, i + 2))
             {
                 return true;
+            }
+
+            foreach (var ending in SecretEndings)
+            {
+                if (words[i].Length > ending.Length && words[i].EndsWith(ending, StringComparison.Ordinal)
+                    && !IsDescribed(words, i + 1))
+                {
+                    return true;
+                }
             }
         }
 
         return false;
     }
+
+    // The words from index "next" describe the secret before them: "_length", "_min_length", "_max_size".
+    private static bool IsDescribed(System.Collections.Generic.List<string> words, int next) =>
+        next < words.Count
+        && (DescriptiveWords.Contains(words[next])
+            || (words[next] is "min" or "max" && next + 1 < words.Count && DescriptiveWords.Contains(words[next + 1])));
 
     private static System.Collections.Generic.List<string> SplitWords(string name)
     {
