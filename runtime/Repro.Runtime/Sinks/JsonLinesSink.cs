@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using Repro.Events;
@@ -8,15 +7,20 @@ namespace Repro.Sinks;
 
 /// <summary>
 /// Appends events to a JSON Lines file (docs/formats/events.md), one object per line. The cursor
-/// of each run is kept in <c>&lt;file&gt;.cursors.json</c>; event ids already in the file are never
-/// written again, so replaying a run any number of times leaves each event once.
+/// of each run is kept in <c>&lt;file&gt;.cursors.json</c> with the file length it was written at;
+/// on open, only the lines after that length (written by a process that died before its cursor) are
+/// read to bring the cursors forward, so replaying a run any number of times leaves each event once
+/// and opening costs the unacknowledged tail, not the whole file.
 /// </summary>
+/// <remarks>
+/// The file is an export the user names: it and its cursor file are created with the process's
+/// umask, like any file the user asks for.
+/// </remarks>
 public sealed class JsonLinesSink : IEventSink
 {
     private readonly string _path;
     private readonly string _cursorPath;
     private readonly FileStream _stream;
-    private readonly Dictionary<string, HashSet<UInt128>> _storedIds = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, ulong> _cursors;
     private readonly ArrayBufferWriter<byte> _line = new();
     private readonly Utf8JsonWriter _writer;
@@ -28,15 +32,11 @@ public sealed class JsonLinesSink : IEventSink
         _path = Path.GetFullPath(path);
         _cursorPath = _path + ".cursors.json";
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.Read };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
         _stream = new FileStream(_path, options);
         CutTornLine();
+        _cursors = ReadCursors(out var consistentLength);
+        CatchUpCursors(Math.Min(consistentLength, _stream.Length));
         _stream.Seek(0, SeekOrigin.End);
-        _cursors = ReadCursors();
         _writer = new Utf8JsonWriter(_line, EventJsonWriter.WriterOptions);
     }
 
@@ -47,14 +47,17 @@ public sealed class JsonLinesSink : IEventSink
     public void Deliver(string runId, IReadOnlyList<Event> events, ulong cursor)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var stored = StoredIds(runId);
+        var stored = ReadCursor(runId);
         _line.ResetWrittenCount();
         foreach (var evt in events)
         {
-            if (!stored.Add(BinaryPrimitives.ReadUInt128BigEndian(evt.EventId.Span)))
+            // A run's events reach the file in sequence order, so the cursor alone says what is there.
+            if (evt.Sequence <= stored)
             {
                 continue;
             }
+
+            stored = evt.Sequence;
 
             _writer.Reset(_line);
             EventJsonWriter.Write(_writer, evt);
@@ -75,32 +78,30 @@ public sealed class JsonLinesSink : IEventSink
         _stream.Dispose();
     }
 
-    /// <summary>Ids of the run's events already in the file, read once per run and kept up to date.</summary>
-    private HashSet<UInt128> StoredIds(string runId)
+    /// <summary>
+    /// Reads the lines after <paramref name="from"/> (appended after the cursors were last written) and
+    /// moves each run's cursor to the highest sequence found there.
+    /// </summary>
+    private void CatchUpCursors(long from)
     {
-        if (_storedIds.TryGetValue(runId, out var ids))
+        _stream.Position = from;
+        using var reader = new StreamReader(_stream, leaveOpen: true);
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
         {
-            return ids;
-        }
-
-        ids = [];
-        _stream.Position = 0;
-        using (var reader = new StreamReader(_stream, leaveOpen: true))
-        {
-            while (reader.ReadLine() is { } line)
+            lineNumber++;
+            try
             {
                 using var document = JsonDocument.Parse(line);
-                if (document.RootElement.GetProperty("runId").GetString() == runId
-                    && Ulid.TryParse(document.RootElement.GetProperty("eventId").GetString(), out var id))
-                {
-                    ids.Add(BinaryPrimitives.ReadUInt128BigEndian(id.ToByteArray()));
-                }
+                var runId = document.RootElement.GetProperty("runId").GetString()!;
+                var sequence = document.RootElement.GetProperty("sequence").GetUInt64();
+                _cursors[runId] = Math.Max(sequence, _cursors.GetValueOrDefault(runId));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new InvalidDataException($"{_path}: line {lineNumber} after byte {from} is not a Repro event: {e.Message}", e);
             }
         }
-
-        _stream.Seek(0, SeekOrigin.End);
-        _storedIds[runId] = ids;
-        return ids;
     }
 
     private void CutTornLine()
@@ -131,9 +132,11 @@ public sealed class JsonLinesSink : IEventSink
         }
     }
 
-    private SortedDictionary<string, ulong> ReadCursors()
+    /// <summary>The stored cursors and the file length they were written at (0 when unknown: read the whole file).</summary>
+    private SortedDictionary<string, ulong> ReadCursors(out long consistentLength)
     {
         var cursors = new SortedDictionary<string, ulong>(StringComparer.Ordinal);
+        consistentLength = 0;
         if (!File.Exists(_cursorPath))
         {
             return cursors;
@@ -142,15 +145,21 @@ public sealed class JsonLinesSink : IEventSink
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(_cursorPath));
-            foreach (var property in document.RootElement.EnumerateObject())
+            var root = document.RootElement;
+            // Version 1 was a flat object of run id to sequence; version 2 adds the length it was written at.
+            var runs = root.TryGetProperty("cursors", out var nested) ? nested : root;
+            foreach (var property in runs.EnumerateObject())
             {
                 cursors[property.Name] = property.Value.GetUInt64();
             }
+
+            consistentLength = root.TryGetProperty("length", out var length) ? length.GetInt64() : 0;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            // A damaged cursor only costs a replay from the start, which the id check makes harmless.
+            // A damaged cursor file costs one read of the whole export, which rebuilds every cursor.
             cursors.Clear();
+            consistentLength = 0;
         }
 
         return cursors;
@@ -163,12 +172,18 @@ public sealed class JsonLinesSink : IEventSink
         using (var writer = new Utf8JsonWriter(stream))
         {
             writer.WriteStartObject();
+            writer.WriteNumber("version", 2);
+            writer.WriteNumber("length", _stream.Length);
+            writer.WriteStartObject("cursors");
             foreach (var (runId, sequence) in _cursors)
             {
                 writer.WriteNumber(runId, sequence);
             }
 
             writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
         }
 
         File.Move(temporary, _cursorPath, overwrite: true);

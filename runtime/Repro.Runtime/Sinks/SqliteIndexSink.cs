@@ -44,6 +44,7 @@ public sealed class SqliteIndexSink : IEventSink
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        CreateOwnerOnly(Path);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 60 }.ToString());
         _connection.Open();
         Execute("PRAGMA busy_timeout = 60000;");
@@ -64,6 +65,52 @@ public sealed class SqliteIndexSink : IEventSink
         {
             _connection.Dispose();
             throw new InvalidDataException($"{Path} has index schema version {found}; this Repro writes version {SchemaVersion}. Rebuild it with 'repro index rebuild'.");
+        }
+    }
+
+    /// <summary>
+    /// Creates the empty database file readable by the owner only, before SQLite would create it with
+    /// the umask; SQLite gives its -wal and -shm files the database file's permissions.
+    /// </summary>
+    internal static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Storage.ReproHome.OwnerOnlyFile });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first, with the same permissions.
+        }
+    }
+
+    /// <summary>
+    /// Replaces this database's whole content with <paramref name="source"/>'s through SQLite's backup
+    /// API: one write transaction under SQLite's own locks, so processes using the index meanwhile see the
+    /// old content or the new, and no journal file is ever deleted under them.
+    /// </summary>
+    internal void ReplaceContentWith(string source)
+    {
+        using var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        from.Open();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            try
+            {
+                from.BackupDatabase(_connection);
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && DateTime.UtcNow < deadline)
+            {
+                // SQLITE_BUSY or SQLITE_LOCKED: another process is writing; the backup starts over.
+                Thread.Sleep(50);
+            }
         }
     }
 

@@ -24,8 +24,9 @@ public static class RunIndex
     }
 
     /// <summary>
-    /// Rebuilds the index from the WALs alone: into a new file, which then replaces the old one in
-    /// one rename, so readers never see a half-built index.
+    /// Rebuilds the index from the WALs alone: into a new file first, whose content then replaces the
+    /// live index's in one SQLite transaction (the backup API), so processes reading or updating the
+    /// index meanwhile see the old index or the new one, and their journal files are never deleted.
     /// </summary>
     /// <param name="store">The Repro home.</param>
     /// <param name="logger">Where WAL damage and index failures are reported; none by default.</param>
@@ -36,16 +37,21 @@ public static class RunIndex
         var target = PathOf(store.Home);
         var temporary = $"{target}.rebuild-{Environment.ProcessId}";
         DeleteDatabase(temporary);
-        var report = UpdateInto(store, temporary, logger);
-        File.Move(temporary, target, overwrite: true);
-        DeleteDatabase(temporary);
-        foreach (var leftover in new[] { target + "-wal", target + "-shm" })
+        try
         {
-            // The old index's journal files belong to the replaced file.
-            File.Delete(leftover);
-        }
+            var report = UpdateInto(store, temporary, logger);
+            using (var live = OpenOrReplaceForeign(target))
+            {
+                live.ReplaceContentWith(temporary);
+            }
 
-        return report;
+            return report;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            DeleteDatabase(temporary); // only this process's own scratch files
+        }
     }
 
     private static RunIndexReport UpdateInto(RunStore store, string path, Microsoft.Extensions.Logging.ILogger? logger)
@@ -68,6 +74,24 @@ public static class RunIndex
         // Hand the rebuilt file over whole: fold the SQLite journal into it before it is moved.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         return new RunIndexReport(runs.Count, events, problems);
+    }
+
+    /// <summary>
+    /// The live index, or, when the file is not an index of this version (damaged, another schema), a
+    /// fresh one in its place: rebuilding is how such a file is repaired, and nobody can be using it.
+    /// </summary>
+    private static SqliteIndexSink OpenOrReplaceForeign(string target)
+    {
+        try
+        {
+            return new SqliteIndexSink(target);
+        }
+        catch (InvalidDataException)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            DeleteDatabase(target);
+            return new SqliteIndexSink(target);
+        }
     }
 
     private static void DeleteDatabase(string path)

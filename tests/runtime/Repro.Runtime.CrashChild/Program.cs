@@ -59,6 +59,24 @@ switch (mode)
         Console.WriteLine($"INDEXED {report.Runs} {report.Events}");
         return report.Problems.Count == 0 ? 0 : 1;
 
+    case "index-loop":
+    case "rebuild-loop":
+    {
+        // index-loop|rebuild-loop <home> <times>: update (or rebuild) the index again and again.
+        var times = int.Parse(args[2], CultureInfo.InvariantCulture);
+        for (var i = 0; i < times; i++)
+        {
+            var result = mode == "index-loop" ? RunIndex.Update(new RunStore(home)) : RunIndex.Rebuild(new RunStore(home));
+            if (result.Problems.Count > 0)
+            {
+                return 1;
+            }
+        }
+
+        Console.WriteLine("LOOPED");
+        return 0;
+    }
+
     case "unhandled":
     {
         var run = Run.Start(new RunOptions { Home = home, Name = "unhandled-child" });

@@ -23,6 +23,38 @@ public class SinkTests
     }
 
     [Fact]
+    public void An_export_whose_writer_died_before_its_cursor_resumes_from_the_lines_after_the_cursor_without_duplicates()
+    {
+        using var home = new TemporaryDirectory();
+        var runId = RecordRun(home.Path, [1, 2, 3, 4, 5, 6]);
+        var store = new RunStore(home.Path);
+        var all = store.ReadEvents(runId).ToList();
+        var jsonl = Path.Combine(home.Path, "out.jsonl");
+        using (var sink = new JsonLinesSink(jsonl))
+        {
+            sink.Deliver(runId, all.Take(3).ToList(), all[2].Sequence);
+        }
+
+        // What a crash between the lines and the cursor leaves: two more lines, a stale cursor, a torn third.
+        using (var sink = new JsonLinesSink(Path.Combine(home.Path, "scratch.jsonl")))
+        {
+            sink.Deliver(runId, all.Skip(3).Take(2).ToList(), all[4].Sequence);
+        }
+
+        File.AppendAllLines(jsonl, File.ReadAllLines(Path.Combine(home.Path, "scratch.jsonl")));
+        File.AppendAllText(jsonl, "{\"eventId\":\"torn");
+
+        using (var sink = new JsonLinesSink(jsonl))
+        {
+            Assert.Equal(all[4].Sequence, sink.ReadCursor(runId));
+            SinkReplay.Replay(store, runId, sink);
+        }
+
+        var sequences = File.ReadLines(jsonl).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("sequence").GetUInt64()).ToList();
+        Assert.Equal(all.Select(e => e.Sequence), sequences);
+    }
+
+    [Fact]
     public void The_index_keeps_every_double_bit_for_bit_and_the_json_sink_as_documented()
     {
         using var home = new TemporaryDirectory();
