@@ -43,6 +43,9 @@ internal sealed class ProvenanceDocument
 
     public string? PatchNote { get; set; }
 
+    /// <summary>SHA-256 of the written patch file when it differs from the real patch (redacted, binary hunks left out).</summary>
+    public string? WrittenPatchSha256 { get; set; }
+
     public SortedDictionary<string, string> LockFiles { get; set; } = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Packages { get; set; } = [];
@@ -133,10 +136,11 @@ internal sealed class ProvenanceDocument
         if (Git.Dirty)
         {
             json.WriteStartObject("patch");
-            json.WriteNumber("bytes", Git.Patch.Length);
+            json.WriteNumber("bytes", Git.PatchLength);
             WriteOptional(json, "file", PatchFile);
             WriteOptional(json, "note", PatchNote);
             json.WriteString("sha256", Git.PatchSha256);
+            WriteOptional(json, "writtenSha256", WrittenPatchSha256);
             json.WriteEndObject();
         }
         else

@@ -82,8 +82,8 @@ public sealed class StampProvenance : Task
     /// <inheritdoc />
     public override bool Execute()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PatchFile))!);
-        var git = GitState.Read(ProjectDirectory);
+        OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PatchFile))!);
+        var git = GitState.Read(ProjectDirectory, PatchSizeLimit);
         if (!git.Available)
         {
             Log.LogWarning(
@@ -130,34 +130,28 @@ public sealed class StampProvenance : Task
             return;
         }
 
-        if (git.Patch.Length > PatchSizeLimit)
+        if (git.Patch is null)
         {
             File.Delete(PatchFile);
-            document.PatchNote = $"The uncommitted patch is {git.Patch.Length} bytes, more than ReproPatchSizeLimit ({PatchSizeLimit} bytes): it is hashed but not written.";
+            document.PatchNote = $"The uncommitted patch is {git.PatchLength} bytes, more than ReproPatchSizeLimit ({PatchSizeLimit} bytes): it is hashed but not written.";
             Log.LogMessage(MessageImportance.High, $"Repro: {document.PatchNote}");
             return;
         }
 
-        // The hash is of the real patch; the file is redacted, so a secret in an uncommitted file is not copied around.
-        var text = Encoding.UTF8.GetString(git.Patch);
-        var redacted = SecretRedactor.Redact(text);
-        if (!string.Equals(redacted, text, StringComparison.Ordinal))
+        // The hash is of the real patch; the written file is git's bytes exactly unless secrets or binary hunks
+        // had to be taken out, and then its own hash is recorded beside the real one.
+        var (written, binaryOmitted, redacted) = WrittenPatch.From(git.Patch);
+        if (redacted || binaryOmitted)
         {
-            document.PatchNote = "Secrets in the patch were redacted in the written file; the hash is of the unredacted patch.";
+            document.PatchNote = (redacted ? "Secrets in the patch were redacted in the written file. " : string.Empty)
+                + (binaryOmitted ? "Binary hunks were left out of the written file. " : string.Empty)
+                + "sha256 is of the real patch; writtenSha256 of the file.";
+            document.WrittenPatchSha256 = GitState.Hex(GitState.Sha256(written));
         }
 
-        WriteIfChanged(PatchFile, Encoding.UTF8.GetBytes(redacted));
+        OwnerOnly.WriteIfChanged(PatchFile, written);
         document.PatchFile = Path.GetFileName(PatchFile);
     }
 
-    private static void WriteIfChanged(string path, byte[] content)
-    {
-        if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(content))
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllBytes(path, content);
-    }
+    private static void WriteIfChanged(string path, byte[] content) => OwnerOnly.WriteIfChanged(path, content);
 }

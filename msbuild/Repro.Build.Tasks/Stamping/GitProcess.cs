@@ -22,6 +22,17 @@ internal static class GitProcess
     /// <summary>Runs git and returns its exit code and raw standard output; null when git cannot be started.</summary>
     public static (int ExitCode, byte[] Output)? RunBytes(string directory, params string[] arguments)
     {
+        using var output = new MemoryStream();
+        var exitCode = RunInto(directory, (buffer, count) => output.Write(buffer, 0, count), arguments);
+        return exitCode is { } code ? (code, output.ToArray()) : null;
+    }
+
+    /// <summary>
+    /// Runs git and hands its standard output to <paramref name="consume"/> in chunks as it comes, so
+    /// output of any size is never held whole; returns the exit code, or null when git cannot be started.
+    /// </summary>
+    public static int? RunInto(string directory, Action<byte[], int> consume, params string[] arguments)
+    {
         var start = new ProcessStartInfo("git", Quote(["--no-pager", "-c", "core.quotepath=off", .. arguments]))
         {
             WorkingDirectory = directory,
@@ -44,11 +55,16 @@ internal static class GitProcess
             }
 
             var stderr = process.StandardError.ReadToEndAsync();
-            using var output = new MemoryStream();
-            process.StandardOutput.BaseStream.CopyTo(output);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = process.StandardOutput.BaseStream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                consume(buffer, read);
+            }
+
             process.WaitForExit();
             _ = stderr.Result;
-            return (process.ExitCode, output.ToArray());
+            return process.ExitCode;
         }
         catch (System.ComponentModel.Win32Exception)
         {

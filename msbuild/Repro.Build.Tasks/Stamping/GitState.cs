@@ -41,16 +41,24 @@ internal sealed class GitState
 
     public string? RemoteUrl { get; private set; }
 
-    /// <summary>The uncommitted changes as a binary-safe patch git can apply: tracked changes against HEAD, then each untracked file.</summary>
-    public byte[] Patch { get; private set; } = [];
+    /// <summary>
+    /// The uncommitted changes as a binary-safe patch git can apply (tracked changes against HEAD, then each
+    /// untracked file), exactly as git wrote them; null when the tree is clean or the patch is over the size limit.
+    /// </summary>
+    public byte[]? Patch { get; private set; }
 
-    public bool Dirty => Patch.Length > 0;
+    /// <summary>Bytes in the whole patch (also when it is over the limit and not kept).</summary>
+    public long PatchLength { get; private set; }
 
-    /// <summary>Lower-case hex SHA-256 of <see cref="Patch"/>; empty when clean.</summary>
-    public string PatchSha256 => Dirty ? Hex(Sha256(Patch)) : string.Empty;
+    public bool Dirty => PatchLength > 0;
+
+    /// <summary>Lower-case hex SHA-256 of the whole patch; empty when clean.</summary>
+    public string PatchSha256 { get; private set; } = string.Empty;
 
     /// <summary>Reads the state of the repository containing <paramref name="directory"/>; <see cref="Available"/> is false outside one.</summary>
-    public static GitState Read(string directory)
+    /// <param name="directory">Where to start looking.</param>
+    /// <param name="patchSizeLimit">Largest patch kept in memory; a larger one is hashed while streamed, never held.</param>
+    public static GitState Read(string directory, long patchSizeLimit = long.MaxValue)
     {
         var state = new GitState();
         var location = GitDirectory.Find(directory);
@@ -70,7 +78,11 @@ internal sealed class GitState
         state.LinkedWorktree = location.IsLinkedWorktree;
         state.Submodule = GitProcess.Run(directory, "rev-parse", "--show-superproject-working-tree")?.Trim() is { Length: > 0 };
         state.RemoteUrl = ReadRemoteUrl(directory, state.Branch);
-        state.Patch = ReadPatch(location.WorkTree);
+        using var patch = new PatchCollector(patchSizeLimit);
+        ReadPatch(location.WorkTree, patch);
+        state.PatchLength = patch.Length;
+        state.PatchSha256 = patch.Length > 0 ? patch.Sha256() : string.Empty;
+        state.Patch = patch.Length > 0 ? patch.Bytes : null;
         return state;
     }
 
@@ -85,13 +97,11 @@ internal sealed class GitState
         return url is null ? null : SecretRedactor.RedactUrl(url);
     }
 
-    private static byte[] ReadPatch(string workTree)
+    private static void ReadPatch(string workTree, PatchCollector patch)
     {
-        using var patch = new MemoryStream();
-        if (GitProcess.RunBytes(workTree, "diff", "HEAD", "--binary", "--no-color", "--no-ext-diff", "--no-textconv", "--full-index") is { ExitCode: 0 } tracked)
-        {
-            patch.Write(tracked.Output, 0, tracked.Output.Length);
-        }
+        // Streamed: a failed diff (exit code not 0) leaves what it wrote, which is then part of the hash too;
+        // git writes nothing to standard output when it fails before diffing.
+        GitProcess.RunInto(workTree, patch.Append, "diff", "HEAD", "--binary", "--no-color", "--no-ext-diff", "--no-textconv", "--full-index");
 
         var untracked = GitProcess.RunBytes(workTree, "ls-files", "--others", "--exclude-standard", "-z");
         var paths = untracked is { ExitCode: 0 }
@@ -99,14 +109,11 @@ internal sealed class GitState
             : Enumerable.Empty<string>();
         foreach (var path in paths)
         {
-            // Exit code 1 means "differences found", which a new file always has.
-            if (GitProcess.RunBytes(workTree, "diff", "--no-index", "--binary", "--no-color", "--full-index", "--", "/dev/null", path) is { ExitCode: 1 } added)
-            {
-                patch.Write(added.Output, 0, added.Output.Length);
-            }
+            // The size limit applies before the file is read: a file that cannot fit is only hashed as it streams by.
+            var file = new FileInfo(Path.Combine(workTree, path));
+            patch.ExpectMore(file.Exists ? file.Length : 0);
+            GitProcess.RunInto(workTree, patch.Append, "diff", "--no-index", "--binary", "--no-color", "--full-index", "--", "/dev/null", path);
         }
-
-        return patch.ToArray();
     }
 
     internal static byte[] Sha256(byte[] data)
