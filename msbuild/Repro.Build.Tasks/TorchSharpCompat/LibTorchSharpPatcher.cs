@@ -7,7 +7,7 @@ namespace Repro.Build.Tasks.TorchSharpCompat;
 
 /// <summary>
 /// Makes TorchSharp's <c>libLibTorchSharp.so</c> load on systems whose libstdc++ predates GCC 13
-/// (Debian 12, Ubuntu 22.04). See DESIGN.md, "TorchSharp on Debian 12".
+/// (Debian 12, Ubuntu 22.04). See docs/architecture.md, "TorchSharp on Debian 12 and Ubuntu 22.04".
 /// </summary>
 /// <remarks>
 /// The library needs <c>GLIBCXX_3.4.32</c> for one symbol, <c>std::ios_base_library_init()</c>, a

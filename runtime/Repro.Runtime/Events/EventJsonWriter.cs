@@ -44,6 +44,12 @@ public static class EventJsonWriter
         }
 
         writer.WriteString("type", TypeName(evt.ValueCase));
+        if (evt.IntervalOpen)
+        {
+            // A flushed snapshot of an interval still open; a later summary of the metric supersedes it.
+            writer.WriteBoolean("intervalOpen", true);
+        }
+
         switch (evt.ValueCase)
         {
             case Event.ValueOneofCase.Scalar:

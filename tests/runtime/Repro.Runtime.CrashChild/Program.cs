@@ -14,6 +14,9 @@ using Repro.Storage;
 //                             sketch) whose interval never closes, so only Flush's snapshots hold them.
 //   fill <home>               log until the writer fails (start it under a file size limit), keep
 //                             logging, flush, finish; print what each step saw.
+//   soak <home> <flushEvery> <seed> every metric kind at full speed (raw scalars, statistics, last,
+//                             histogram, sketch, integers, text), a Flush every <flushEvery> steps, "ACK <step>"
+//                             after each; eng/soak kills it at random and checks what survived.
 //   recover-die <home> <run-id> <step>  open a crashed run, and SIGKILL this process right after
 //                             recovery's <step> ("evidence", "truncated", "appended", "manifest").
 var mode = args[0];
@@ -112,6 +115,48 @@ switch (mode)
             foreach (var m in metrics)
             {
                 run.LogScalar(m, i, i);
+            }
+
+            if ((i + 1) % flushEvery == 0)
+            {
+                if (!run.Flush())
+                {
+                    return 4;
+                }
+
+                Console.WriteLine($"ACK {i}");
+            }
+        }
+    }
+
+    case "soak":
+    {
+        var flushEvery = int.Parse(args[2], CultureInfo.InvariantCulture);
+        var random = new Random(int.Parse(args[3], CultureInfo.InvariantCulture));
+        var interval = random.Next(50, 5000);
+        var raw = new MetricDeclaration("raw");
+        var counter = new MetricDeclaration("counter", valueType: MetricValueType.Int64);
+        MetricDeclaration[] summarised =
+        [
+            new("stats", options: new MetricOptions { Aggregation = MetricAggregation.Statistics, IntervalSteps = interval, RecordValues = false }),
+            new("last", options: new MetricOptions { Aggregation = MetricAggregation.Last, IntervalSteps = interval }),
+            new("hist", options: new MetricOptions { Aggregation = MetricAggregation.Histogram, IntervalSteps = interval, RecordValues = false, HistogramBounds = [100, 10_000] }),
+            new("sketch", options: new MetricOptions { Aggregation = MetricAggregation.Sketch, IntervalSteps = interval, RecordValues = false }),
+        ];
+        var run = Run.Start(new RunOptions { Home = home, Name = "soak-child", WarningsToStandardError = false });
+        Console.WriteLine($"RUN {run.Id} {interval}");
+        for (long i = 0; ; i++)
+        {
+            run.LogScalar(raw, i, i);
+            run.LogInteger(counter, i, i * 3);
+            foreach (var m in summarised)
+            {
+                run.LogScalar(m, i, i);
+            }
+
+            if (i % 1000 == 0)
+            {
+                run.LogText($"step {i}");
             }
 
             if ((i + 1) % flushEvery == 0)
