@@ -163,4 +163,22 @@ public class WalRoundTripTests
         writer.Flush();
         Assert.Equal(0, new FileInfo(path).Length);
     }
+
+    [Fact]
+    public void A_segment_of_a_newer_schema_version_is_reported_and_not_read()
+    {
+        using var directory = new Repro.Tests.Shared.TemporaryDirectory("repro-schema");
+        using (var writer = new WalWriter(Path.Combine(directory.Path, "00000001.log")))
+        {
+            writer.Append(Google.Protobuf.MessageExtensions.ToByteArray(new Repro.Events.Record { Header = new Repro.Events.SegmentHeader { SchemaVersion = (Repro.Events.SchemaVersion)2 } }));
+            writer.Append(Google.Protobuf.MessageExtensions.ToByteArray(new Repro.Events.Record { Event = new Repro.Events.Event { Sequence = 1, Name = "from-the-future" } }));
+        }
+
+        var problems = new List<WalCorruption>();
+        var events = Repro.Events.WalEventReader.Read(directory.Path, problems.Add).ToList();
+
+        Assert.Empty(events);
+        var problem = Assert.Single(problems);
+        Assert.Contains("schema version 2 is newer", problem.Reason, StringComparison.Ordinal);
+    }
 }
