@@ -29,6 +29,12 @@ internal static class ProvenanceCommand
         command.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             var name = parse.GetValue(target)!;
+            if (!File.Exists(name) && LooksLikeFile(name))
+            {
+                // A path that is not there is a missing file, not a malformed run id.
+                throw new FileNotFoundException($"{Path.GetFullPath(name)}: no such file. Give an assembly built with Repro's targets, or a run id.", name);
+            }
+
             var document = File.Exists(name) ? ProvenanceReader.ReadAssemblyFile(name) : context.Store.GetRun(name).Build.Provenance;
             if (parse.GetValue(json))
             {
@@ -115,4 +121,8 @@ internal static class ProvenanceCommand
 
     private static string? Text(JsonElement element, string property) =>
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static bool LooksLikeFile(string name) =>
+        name.Contains('/', StringComparison.Ordinal) || name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
+        || name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase);
 }

@@ -83,4 +83,19 @@ public class ProvenanceCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("is not a .NET assembly", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("missing.dll")]
+    [InlineData("bin/Debug/net10.0/Trainer.exe")]
+    public void A_file_that_does_not_exist_is_reported_as_missing_not_as_a_bad_run_id(string path)
+    {
+        using var cli = new CliHarness();
+
+        var result = cli.Invoke("provenance", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no such file", result.Error, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFullPath(path), result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("run id", result.Error.Split(':')[0], StringComparison.Ordinal);
+    }
 }
