@@ -23,7 +23,20 @@ public static class WalEventReader
     public static IEnumerable<Event> Read(string walDirectory, Action<WalCorruption>? onCorruption = null, ulong? expectedLastSequence = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(walDirectory);
-        return ReadIterator(walDirectory, onCorruption, expectedLastSequence);
+        return new WalEventSequence(walDirectory, onCorruption, expectedLastSequence, resumeAt: null);
+    }
+
+    /// <summary>
+    /// Streams the events of the WAL from a checkpoint a previous read returned
+    /// (<see cref="WalEventSequence.Checkpoint"/>) onward, so a reader that has seen most of a long log reads
+    /// only its end. A checkpoint that does not match the log (another run, a segment gone, no record at
+    /// its offset) is ignored and the log is read from the start; <see cref="WalEventSequence.Resumed"/> says which.
+    /// Events at the checkpoint's record that the caller has already seen are returned again: skip them by sequence.
+    /// </summary>
+    public static WalEventSequence ReadFrom(string walDirectory, ReplayCheckpoint? resumeAt, Action<WalCorruption>? onCorruption = null, ulong? expectedLastSequence = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(walDirectory);
+        return new WalEventSequence(walDirectory, onCorruption, expectedLastSequence, resumeAt);
     }
 
     /// <summary>The event id of the <paramref name="index"/>-th scalar of a batch: the first id plus the index, as a 128-bit integer.</summary>
@@ -39,88 +52,7 @@ public static class WalEventReader
         return UnsafeByteOperations.UnsafeWrap(bytes);
     }
 
-    private static IEnumerable<Event> ReadIterator(string walDirectory, Action<WalCorruption>? onCorruption, ulong? expectedLastSequence)
-    {
-        ulong next = 1;
-        var lastSegment = string.Empty;
-        var metrics = new Dictionary<uint, Event>();
-        // A run has one writer, so every segment header carries the same run id and source; a
-        // damaged header therefore costs nothing when an earlier segment's header was intact.
-        Source? source = null;
-        var runId = ByteString.Empty;
-        foreach (var segment in WalReader.ListSegments(walDirectory))
-        {
-            lastSegment = segment;
-            foreach (var raw in WalReader.ReadSegment(segment, onCorruption))
-            {
-                Record record;
-                try
-                {
-                    record = Record.Parser.ParseFrom(raw.Payload.Span);
-                }
-                catch (InvalidProtocolBufferException e)
-                {
-                    // The CRCs matched, so these are the bytes that were written: a format this reader does not know.
-                    onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"undecodable record: {e.Message}", raw.Offset + raw.Payload.Length + WalFormat.HeaderSize + WalFormat.FooterSize));
-                    continue;
-                }
-
-                switch (record.BodyCase)
-                {
-                    case Record.BodyOneofCase.Header:
-                        if (record.Header.SchemaVersion > SchemaVersion._1)
-                        {
-                            onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"schema version {record.Header.SchemaVersion} is newer than this reader understands"));
-                            yield break;
-                        }
-
-                        source = record.Header.Source;
-                        runId = record.Header.RunId;
-                        break;
-                    case Record.BodyOneofCase.Event:
-                        var evt = record.Event;
-                        evt.Source ??= source;
-                        if (evt.RunId.IsEmpty)
-                        {
-                            evt.RunId = runId;
-                        }
-
-                        if (evt.ValueCase == Event.ValueOneofCase.MetricDeclared)
-                        {
-                            metrics[evt.MetricDeclared.MetricId] = evt;
-                        }
-
-                        ReportGap(ref next, evt.Sequence, 1, segment, raw.Offset, onCorruption);
-                        yield return evt;
-                        break;
-                    case Record.BodyOneofCase.Scalars:
-                        var batch = record.Scalars;
-                        var problem = Validate(batch, metrics);
-                        if (problem is not null)
-                        {
-                            onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, problem, raw.Offset + raw.Payload.Length + WalFormat.HeaderSize + WalFormat.FooterSize));
-                            continue;
-                        }
-
-                        ReportGap(ref next, batch.FirstSequence, (ulong)batch.Values.Count, segment, raw.Offset, onCorruption);
-                        foreach (var scalar in Expand(batch, metrics, runId, source))
-                        {
-                            yield return scalar;
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        if (expectedLastSequence is { } last && next <= last)
-        {
-            var length = lastSegment.Length > 0 && File.Exists(lastSegment) ? new FileInfo(lastSegment).Length : 0;
-            onCorruption?.Invoke(new WalCorruption(lastSegment, length, $"the log ends at event {next - 1} but the run recorded {last} events"));
-        }
-    }
-
-    private static void ReportGap(ref ulong next, ulong first, ulong count, string segment, long offset, Action<WalCorruption>? onCorruption)
+    internal static void ReportGap(ref ulong next, ulong first, ulong count, string segment, long offset, Action<WalCorruption>? onCorruption)
     {
         if (first != next)
         {
@@ -131,7 +63,7 @@ public static class WalEventReader
         next = first + count;
     }
 
-    private static string? Validate(ScalarBatch batch, Dictionary<uint, Event> metrics)
+    internal static string? Validate(ScalarBatch batch, Dictionary<uint, Event> metrics)
     {
         var count = batch.Values.Count;
         if (batch.MetricIds.Count != count || batch.StepDeltas.Count != count || batch.TimestampDeltasNanos.Count != count || batch.FirstEventId.Length != 16)
@@ -150,7 +82,7 @@ public static class WalEventReader
         return null;
     }
 
-    private static IEnumerable<Event> Expand(ScalarBatch batch, Dictionary<uint, Event> metrics, ByteString runId, Source? source)
+    internal static IEnumerable<Event> Expand(ScalarBatch batch, Dictionary<uint, Event> metrics, ByteString runId, Source? source)
     {
         long step = 0;
         var time = batch.FirstTimestampUnixNanos;

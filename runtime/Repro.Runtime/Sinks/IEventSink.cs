@@ -8,12 +8,25 @@ namespace Repro.Sinks;
 /// </summary>
 public interface IEventSink : IDisposable
 {
-    /// <summary>The sequence number of the last event of <paramref name="runId"/> this sink has stored; 0 for none.</summary>
-    ulong ReadCursor(string runId);
+    /// <summary>The last event of <paramref name="runId"/> this sink has stored (sequence 0 for none), and where to resume reading the run's log.</summary>
+    SinkCursor ReadCursor(string runId);
 
     /// <summary>
     /// Stores <paramref name="events"/> (in sequence order), skipping any event id already stored,
-    /// then persists <paramref name="cursor"/> for the run.
+    /// then persists <paramref name="cursor"/> for the run, resume point included.
     /// </summary>
-    void Deliver(string runId, IReadOnlyList<Event> events, ulong cursor);
+    void Deliver(string runId, IReadOnlyList<Event> events, SinkCursor cursor);
+}
+
+/// <summary>A sink's position in one run's log.</summary>
+/// <param name="Sequence">The sequence number of the last event stored; 0 for none.</param>
+/// <param name="ResumeAt">
+/// Where a replay can start reading so it does not re-read the whole log: an opaque serialized
+/// <see cref="ReplayCheckpoint"/> that the sink stores as it is. Null when unknown; a stale or unusable
+/// one only costs a read from the start of the log, never an event.
+/// </param>
+public readonly record struct SinkCursor(ulong Sequence, byte[]? ResumeAt = null)
+{
+    /// <summary>No event stored.</summary>
+    public static SinkCursor None => default;
 }

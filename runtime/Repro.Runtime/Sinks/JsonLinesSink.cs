@@ -22,6 +22,7 @@ public sealed class JsonLinesSink : IEventSink
     private readonly string _cursorPath;
     private readonly FileStream _stream;
     private readonly SortedDictionary<string, ulong> _cursors;
+    private readonly Dictionary<string, byte[]> _resumePoints = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _line = new();
     private readonly Utf8JsonWriter _writer;
 
@@ -41,13 +42,13 @@ public sealed class JsonLinesSink : IEventSink
     }
 
     /// <inheritdoc />
-    public ulong ReadCursor(string runId) => _cursors.GetValueOrDefault(runId);
+    public SinkCursor ReadCursor(string runId) => new(_cursors.GetValueOrDefault(runId), _resumePoints.GetValueOrDefault(runId));
 
     /// <inheritdoc />
-    public void Deliver(string runId, IReadOnlyList<Event> events, ulong cursor)
+    public void Deliver(string runId, IReadOnlyList<Event> events, SinkCursor cursor)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var stored = ReadCursor(runId);
+        var stored = _cursors.GetValueOrDefault(runId);
         _line.ResetWrittenCount();
         foreach (var evt in events)
         {
@@ -67,7 +68,15 @@ public sealed class JsonLinesSink : IEventSink
 
         _stream.Write(_line.WrittenSpan);
         _stream.Flush(flushToDisk: true);
-        _cursors[runId] = Math.Max(cursor, ReadCursor(runId));
+        if (cursor.Sequence >= _cursors.GetValueOrDefault(runId))
+        {
+            _cursors[runId] = cursor.Sequence;
+            if (cursor.ResumeAt is { } resumeAt)
+            {
+                _resumePoints[runId] = resumeAt;
+            }
+        }
+
         WriteCursors();
     }
 
@@ -154,11 +163,20 @@ public sealed class JsonLinesSink : IEventSink
             }
 
             consistentLength = root.TryGetProperty("length", out var length) ? length.GetInt64() : 0;
+            // Version 3 adds where to resume reading each run's log (base64 of an opaque checkpoint).
+            if (root.TryGetProperty("resumeAt", out var resume))
+            {
+                foreach (var property in resume.EnumerateObject())
+                {
+                    _resumePoints[property.Name] = property.Value.GetBytesFromBase64();
+                }
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             // A damaged cursor file costs one read of the whole export, which rebuilds every cursor.
             cursors.Clear();
+            _resumePoints.Clear();
             consistentLength = 0;
         }
 
@@ -172,12 +190,19 @@ public sealed class JsonLinesSink : IEventSink
         using (var writer = new Utf8JsonWriter(stream))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("version", 2);
+            writer.WriteNumber("version", 3);
             writer.WriteNumber("length", _stream.Length);
             writer.WriteStartObject("cursors");
             foreach (var (runId, sequence) in _cursors)
             {
                 writer.WriteNumber(runId, sequence);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteStartObject("resumeAt");
+            foreach (var (runId, resumeAt) in _resumePoints.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.WriteBase64String(runId, resumeAt);
             }
 
             writer.WriteEndObject();

@@ -1,6 +1,8 @@
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Repro.Diagnostics;
+using Repro.Events;
 using Repro.Storage;
 using Repro.Wal;
 
@@ -10,9 +12,14 @@ namespace Repro.Sinks;
 /// <param name="Delivered">Events handed to the sink (past its cursor).</param>
 /// <param name="Cursor">The sink's cursor afterwards.</param>
 /// <param name="Problems">Damage found in the WAL on the way (those records were skipped).</param>
-public sealed record SinkReplayResult(long Delivered, ulong Cursor, IReadOnlyList<WalCorruption> Problems);
+/// <param name="Resumed">Whether reading started at the sink's stored resume point rather than at the start of the log.</param>
+public sealed record SinkReplayResult(long Delivered, ulong Cursor, IReadOnlyList<WalCorruption> Problems, bool Resumed = false);
 
-/// <summary>Feeds a run's WAL to a sink from the sink's own cursor onward, in batches.</summary>
+/// <summary>
+/// Feeds a run's WAL to a sink from the sink's own cursor onward, in batches. The log is read from the
+/// resume point stored with the cursor, so bringing a sink up to date costs the events added since,
+/// not the length of the run.
+/// </summary>
 public static class SinkReplay
 {
     /// <summary>Delivers every event of <paramref name="runId"/> past the sink's cursor.</summary>
@@ -29,18 +36,20 @@ public static class SinkReplay
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var problems = new List<WalCorruption>();
-        var cursor = sink.ReadCursor(runId);
+        var stored = sink.ReadCursor(runId);
+        var cursor = stored.Sequence;
         void Report(WalCorruption problem)
         {
             problems.Add(problem);
             ReproLog.ReplayDamage(logger, runId, problem);
         }
 
-        var batch = new List<Events.Event>(Math.Min(batchSize, 100_000));
+        var batch = new List<Event>(Math.Min(batchSize, 100_000));
         long delivered = 0;
+        var stream = store.ReadEventsFrom(runId, ParseCheckpoint(stored.ResumeAt), Report);
         try
         {
-            foreach (var evt in store.ReadEvents(runId, Report))
+            foreach (var evt in stream)
             {
                 if (evt.Sequence <= cursor)
                 {
@@ -50,13 +59,13 @@ public static class SinkReplay
                 batch.Add(evt);
                 if (batch.Count == batchSize)
                 {
-                    cursor = Deliver(sink, runId, batch, ref delivered);
+                    cursor = Deliver(sink, runId, batch, stream, ref delivered);
                 }
             }
 
             if (batch.Count > 0)
             {
-                cursor = Deliver(sink, runId, batch, ref delivered);
+                cursor = Deliver(sink, runId, batch, stream, ref delivered);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
@@ -65,13 +74,31 @@ public static class SinkReplay
             throw;
         }
 
-        return new SinkReplayResult(delivered, cursor, problems);
+        return new SinkReplayResult(delivered, cursor, problems, stream.Resumed);
     }
 
-    private static ulong Deliver(IEventSink sink, string runId, List<Events.Event> batch, ref long delivered)
+    /// <summary>A stored resume point, or null when there is none or it cannot be read (then the log is read from its start).</summary>
+    internal static ReplayCheckpoint? ParseCheckpoint(byte[]? bytes)
+    {
+        if (bytes is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        try
+        {
+            return ReplayCheckpoint.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
+    private static ulong Deliver(IEventSink sink, string runId, List<Event> batch, WalEventSequence stream, ref long delivered)
     {
         var cursor = batch[^1].Sequence;
-        sink.Deliver(runId, batch, cursor);
+        sink.Deliver(runId, batch, new SinkCursor(cursor, stream.Checkpoint()?.ToByteArray()));
         delivered += batch.Count;
         batch.Clear();
         return cursor;

@@ -32,7 +32,7 @@ public sealed class SqliteIndexSink : IEventSink
             value REAL, value_bits INTEGER, value_int INTEGER, json TEXT) WITHOUT ROWID;
         CREATE UNIQUE INDEX IF NOT EXISTS events_by_sequence ON events (run_id, sequence);
         CREATE INDEX IF NOT EXISTS events_by_metric ON events (run_id, name, step);
-        CREATE TABLE IF NOT EXISTS sink_cursors (run_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS sink_cursors (run_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL, resume_at BLOB);
         """;
 
     private readonly SqliteConnection _connection;
@@ -58,6 +58,8 @@ public sealed class SqliteIndexSink : IEventSink
             throw new InvalidDataException($"{Path} is not a Repro index: {e.Message}", e);
         }
 
+        AddResumeColumn();
+
         using var version = Command("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', $v); SELECT value FROM meta WHERE key = 'schema_version';");
         version.Parameters.AddWithValue("$v", SchemaVersion.ToString(CultureInfo.InvariantCulture));
         var found = Convert.ToString(version.ExecuteScalar(), CultureInfo.InvariantCulture);
@@ -65,6 +67,28 @@ public sealed class SqliteIndexSink : IEventSink
         {
             _connection.Dispose();
             throw new InvalidDataException($"{Path} has index schema version {found}; this Repro writes version {SchemaVersion}. Rebuild it with 'repro index rebuild'.");
+        }
+    }
+
+    /// <summary>
+    /// Indexes written before resume points were kept have no <c>resume_at</c> column: add it. Older
+    /// versions that update only the sequence leave an earlier resume point behind, which is still safe.
+    /// </summary>
+    private void AddResumeColumn()
+    {
+        using var columns = Command("SELECT count(*) FROM pragma_table_info('sink_cursors') WHERE name = 'resume_at';");
+        if (Convert.ToInt64(columns.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Execute("ALTER TABLE sink_cursors ADD COLUMN resume_at BLOB;");
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another process added it first.
         }
     }
 
@@ -118,11 +142,17 @@ public sealed class SqliteIndexSink : IEventSink
     public string Path { get; }
 
     /// <inheritdoc />
-    public ulong ReadCursor(string runId)
+    public SinkCursor ReadCursor(string runId)
     {
-        using var command = Command("SELECT sequence FROM sink_cursors WHERE run_id = $run;");
+        using var command = Command("SELECT sequence, resume_at FROM sink_cursors WHERE run_id = $run;");
         command.Parameters.AddWithValue("$run", runId);
-        return command.ExecuteScalar() is long sequence ? (ulong)sequence : 0;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return SinkCursor.None;
+        }
+
+        return new SinkCursor((ulong)reader.GetInt64(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1));
     }
 
     /// <summary>Records (or refreshes) the run's row from its manifest.</summary>
@@ -150,7 +180,7 @@ public sealed class SqliteIndexSink : IEventSink
     }
 
     /// <inheritdoc />
-    public void Deliver(string runId, IReadOnlyList<Event> events, ulong cursor)
+    public void Deliver(string runId, IReadOnlyList<Event> events, SinkCursor cursor)
     {
         ArgumentNullException.ThrowIfNull(events);
         using var transaction = _connection.BeginTransaction(deferred: false);
@@ -188,10 +218,17 @@ public sealed class SqliteIndexSink : IEventSink
             insert.ExecuteNonQuery();
         }
 
-        using var update = Command("INSERT INTO sink_cursors (run_id, sequence) VALUES ($run, $sequence) ON CONFLICT (run_id) DO UPDATE SET sequence = max(sequence, excluded.sequence);");
+        // Another process may have stored a later cursor meanwhile: its resume point stays with it.
+        using var update = Command("""
+            INSERT INTO sink_cursors (run_id, sequence, resume_at) VALUES ($run, $sequence, $resume)
+            ON CONFLICT (run_id) DO UPDATE SET
+                resume_at = CASE WHEN excluded.sequence >= sequence THEN excluded.resume_at ELSE resume_at END,
+                sequence = max(sequence, excluded.sequence);
+            """);
         update.Transaction = transaction;
         update.Parameters.AddWithValue("$run", runId);
-        update.Parameters.AddWithValue("$sequence", (long)cursor);
+        update.Parameters.AddWithValue("$sequence", (long)cursor.Sequence);
+        update.Parameters.AddWithValue("$resume", (object?)cursor.ResumeAt ?? DBNull.Value);
         update.ExecuteNonQuery();
         transaction.Commit();
     }

@@ -73,11 +73,20 @@ public sealed class RunStore
     /// <param name="onCorruption">Called for each damaged stretch, with its file and offset.</param>
     /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
     public IEnumerable<Event> ReadEvents(string runId, Action<WalCorruption>? onCorruption = null)
+        => ReadEventsFrom(runId, null, onCorruption);
+
+    /// <summary>
+    /// Streams the events of run <paramref name="runId"/> from a checkpoint an earlier read returned
+    /// (events at the checkpoint's record come again: skip them by sequence); from the start of the log
+    /// when <paramref name="resumeAt"/> is null or does not fit it.
+    /// </summary>
+    /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
+    public WalEventSequence ReadEventsFrom(string runId, ReplayCheckpoint? resumeAt, Action<WalCorruption>? onCorruption = null)
     {
         var folder = RunDirectoryOf(runId);
         var manifest = RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
         var expectedLast = manifest.Status == RunStatus.Running ? (ulong?)null : manifest.LastSequence;
-        return WalEventReader.Read(ReproHome.WalDirectory(folder), onCorruption, expectedLast);
+        return WalEventReader.ReadFrom(ReproHome.WalDirectory(folder), resumeAt, onCorruption, expectedLast);
     }
 
     /// <summary>A running manifest whose writer lock is free belongs to a dead process: recover it.</summary>

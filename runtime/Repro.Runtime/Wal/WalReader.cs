@@ -16,9 +16,41 @@ public static class WalReader
     /// <param name="segmentPath">The segment file.</param>
     /// <param name="onCorruption">Called for each damaged stretch.</param>
     public static IEnumerable<WalRecord> ReadSegment(string segmentPath, Action<WalCorruption>? onCorruption = null)
+        => ReadSegment(segmentPath, 0, onCorruption);
+
+    /// <summary>Reads every intact record of one segment from <paramref name="startOffset"/> on, in order.</summary>
+    /// <param name="segmentPath">The segment file.</param>
+    /// <param name="startOffset">Where a record starts (0, or an offset a reader returned); see <see cref="IsRecordAt"/>.</param>
+    /// <param name="onCorruption">Called for each damaged stretch.</param>
+    public static IEnumerable<WalRecord> ReadSegment(string segmentPath, long startOffset, Action<WalCorruption>? onCorruption = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(segmentPath);
-        return ReadSegmentIterator(segmentPath, onCorruption);
+        ArgumentOutOfRangeException.ThrowIfNegative(startOffset);
+        return ReadSegmentIterator(segmentPath, startOffset, onCorruption);
+    }
+
+    /// <summary>
+    /// Whether a whole record that passes both CRCs starts at <paramref name="offset"/> of the segment:
+    /// the check a reader makes before trusting a stored position.
+    /// </summary>
+    public static bool IsRecordAt(string segmentPath, long offset)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(segmentPath);
+        if (offset < 0 || !File.Exists(segmentPath))
+        {
+            return false;
+        }
+
+        using var stream = new FileStream(segmentPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096);
+        if (offset >= stream.Length)
+        {
+            return false;
+        }
+
+        stream.Position = offset;
+        var header = new byte[WalFormat.HeaderSize];
+        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        return ReadRecord(stream, header, read, new byte[WalFormat.FooterSize]).Problem is null;
     }
 
     /// <summary>The segment files of a WAL directory, in log order (ordinal by name).</summary>
@@ -35,13 +67,13 @@ public static class WalReader
         return segments;
     }
 
-    private static IEnumerable<WalRecord> ReadSegmentIterator(string segmentPath, Action<WalCorruption>? onCorruption)
+    private static IEnumerable<WalRecord> ReadSegmentIterator(string segmentPath, long startOffset, Action<WalCorruption>? onCorruption)
     {
         // ReadWrite sharing: a run that is still being written can be read.
         using var stream = new FileStream(segmentPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         var header = new byte[WalFormat.HeaderSize];
         var footer = new byte[WalFormat.FooterSize];
-        long offset = 0;
+        var offset = startOffset;
         while (true)
         {
             stream.Position = offset;

@@ -33,7 +33,7 @@ public class SinkFailureTests
         var entry = Assert.Single(logger.Entries);
         Assert.Equal((3001, LogLevel.Error), (entry.Id.Id, entry.Level));
         Assert.Contains(runId, entry.Message, StringComparison.Ordinal);
-        Assert.Equal(10ul, sink.ReadCursor(runId));
+        Assert.Equal(10ul, sink.ReadCursor(runId).Sequence);
 
         sink.DiskFull = false;
         var resumed = SinkReplay.Replay(store, runId, sink, batchSize: 10);
@@ -51,9 +51,9 @@ public class SinkFailureTests
 
         public List<Event> Stored { get; } = [];
 
-        public ulong ReadCursor(string runId) => _cursor;
+        public SinkCursor ReadCursor(string runId) => new(_cursor);
 
-        public void Deliver(string runId, IReadOnlyList<Event> events, ulong cursor)
+        public void Deliver(string runId, IReadOnlyList<Event> events, SinkCursor cursor)
         {
             if (DiskFull && Stored.Count > 0)
             {
@@ -61,7 +61,7 @@ public class SinkFailureTests
             }
 
             Stored.AddRange(events.Where(e => e.Sequence > _cursor));
-            _cursor = cursor;
+            _cursor = cursor.Sequence;
         }
 
         public void Dispose()

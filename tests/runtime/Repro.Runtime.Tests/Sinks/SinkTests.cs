@@ -32,13 +32,13 @@ public class SinkTests
         var jsonl = Path.Combine(home.Path, "out.jsonl");
         using (var sink = new JsonLinesSink(jsonl))
         {
-            sink.Deliver(runId, all.Take(3).ToList(), all[2].Sequence);
+            sink.Deliver(runId, all.Take(3).ToList(), new SinkCursor(all[2].Sequence));
         }
 
         // What a crash between the lines and the cursor leaves: two more lines, a stale cursor, a torn third.
         using (var sink = new JsonLinesSink(Path.Combine(home.Path, "scratch.jsonl")))
         {
-            sink.Deliver(runId, all.Skip(3).Take(2).ToList(), all[4].Sequence);
+            sink.Deliver(runId, all.Skip(3).Take(2).ToList(), new SinkCursor(all[4].Sequence));
         }
 
         File.AppendAllLines(jsonl, File.ReadAllLines(Path.Combine(home.Path, "scratch.jsonl")));
@@ -46,7 +46,7 @@ public class SinkTests
 
         using (var sink = new JsonLinesSink(jsonl))
         {
-            Assert.Equal(all[4].Sequence, sink.ReadCursor(runId));
+            Assert.Equal(all[4].Sequence, sink.ReadCursor(runId).Sequence);
             SinkReplay.Replay(store, runId, sink);
         }
 
