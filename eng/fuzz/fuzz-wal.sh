@@ -17,6 +17,8 @@ command -v afl-fuzz >/dev/null || { echo "afl-fuzz not found: apt-get install af
 command -v sharpfuzz >/dev/null || { echo "sharpfuzz not found: dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0" >&2; exit 2; }
 
 dotnet publish "$root/tests/fuzz/Repro.Fuzz" -c Release -o "$work/bin" -nologo -v:q -p:ReproStamp=false >/dev/null
+# An uninstrumented copy replays inputs: instrumented code needs AFL's shared memory to run.
+cp -r "$work/bin" "$work/plain"
 sharpfuzz "$work/bin/Repro.Runtime.dll" >/dev/null
 echo "instrumented $work/bin/Repro.Runtime.dll; fuzzing for ${seconds}s from $(ls "$corpus" | wc -l) corpus inputs"
 
@@ -32,7 +34,8 @@ fi
 grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|corpus_found|saved_crashes|saved_hangs|bitmap_cvg|edges_found|total_edges)' "$stats"
 
 echo "== replaying the queue and the crashes through the contract"
-dotnet "$work/bin/Repro.Fuzz.dll" --replay "$work/out/default/queue" || true
+dotnet "$work/plain/Repro.Fuzz.dll" --replay "$work/out/default/queue" || true
+dotnet "$work/plain/Repro.Fuzz.dll" --replay "$work/out/default/crashes" 2>/dev/null | tail -1 || true
 crashes=$(find "$work/out/default/crashes" -type f -name 'id:*' | wc -l)
 echo "crashes: $crashes (in $work/out/default/crashes)"
 

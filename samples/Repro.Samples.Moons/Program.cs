@@ -9,21 +9,8 @@ using static TorchSharp.torch;
 // A small classifier on the two-moons dataset, recorded by Repro: run id, build stamp, configuration
 // and its hash, seeds and every mini-batch loss land under $REPRO_HOME (default ./.repro).
 // Change any setting with --key value (e.g. --seed 7 --epochs 50) or REPRO_HP_KEY variables.
-TrainingConfig config;
-try
-{
-    config = new TrainingConfig().BindFromProcess(args);
-    if (config.Validate() is { Count: > 0 } problems)
-    {
-        throw new HyperparameterException(problems);
-    }
-}
-catch (HyperparameterException e)
-{
-    // A mistyped option is the user's to fix, not a crash: say what is wrong, before any run starts.
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
+// --help lists every setting; a bad one is reported with the usage and exit code 2, before any run starts.
+var config = new TrainingConfig().BindFromProcessOrExit(args);
 
 using var run = Run.Start(new RunOptions { Name = "moons-classifier" });
 try

@@ -46,6 +46,25 @@ public partial class SampleTests
         Assert.True(accuracy[^1] > 0.95, $"final accuracy {accuracy[^1]}");
     }
 
+    [Fact]
+    public void Help_lists_every_setting_and_a_bad_value_exits_2_with_the_problem_and_no_run_recorded()
+    {
+        using var home = new TemporaryDirectory("repro-sample");
+
+        var help = ChildProcess.Run("dotnet", [SamplePath, "--help"], home.Path, Environment(home.Path));
+        var bad = ChildProcess.Run("dotnet", [SamplePath, "--learning-rate", "5", "--epoch", "3"], home.Path, Environment(home.Path));
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--learning-rate <double>", help.Output, StringComparison.Ordinal);
+        Assert.Contains("[env: REPRO_HP_SEED]", help.Output, StringComparison.Ordinal);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("learning_rate", bad.Error, StringComparison.Ordinal);
+        Assert.Contains("--epoch", bad.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", bad.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", bad.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(home.Path, "runs")) && Directory.EnumerateDirectories(Path.Combine(home.Path, "runs")).Any(), "a configuration error must not record a run");
+    }
+
     private static string SamplePath => RepoPaths.Artifact("Repro.Samples.Moons", "Repro.Samples.Moons.dll");
 
     private static Dictionary<string, string> Environment(string home) => new() { ["REPRO_HOME"] = home };

@@ -7,17 +7,20 @@ namespace Repro.Cli;
 public static class ReproCli
 {
     /// <summary>Parses <paramref name="args"/> and runs the command, writing to the given writers.</summary>
-    /// <returns>0 on success, 1 when the command failed (the reason is on <paramref name="error"/>).</returns>
+    /// <returns>
+    /// 0 on success, 1 when the command failed, 2 for a command line that cannot be right or a gate that
+    /// said no (see <see cref="ExitCodes"/>); the reason is on <paramref name="error"/>.
+    /// </returns>
     public static int Invoke(string[] args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
         var home = new Option<string?>("--home")
         {
-            Description = "Repro home to read (default: $REPRO_HOME, else ./.repro).",
+            Description = "Repro home to read (default: $REPRO_HOME, else the nearest .repro folder here or above, else .repro at the git repository's root).",
             Recursive = true,
         };
 
-        var root = new RootCommand("Repro: reproducible, auditable TorchSharp training runs.");
+        var root = new RootCommand("Repro: reproducible, auditable TorchSharp training runs.\n" + ExitCodes.Table);
         root.Options.Add(home);
         root.Subcommands.Add(RunsCommand.Create(home));
         root.Subcommands.Add(EventsCommand.Create(home));
@@ -30,10 +33,33 @@ public static class ReproCli
             // One message, not System.CommandLine's pair ("Required command was not provided." and
             // "Unrecognized command …"), which contradict each other for a mistyped command.
             error.WriteLine(UnknownCommand(parsed.UnmatchedTokens[0], root.Subcommands.Select(c => c.Name).ToList()));
-            return 1;
+            return ExitCodes.Usage;
+        }
+
+        if (parsed.Errors.Count > 0)
+        {
+            // A missing argument, an unknown option: one line each, the command's help pointer, exit 2.
+            foreach (var problem in parsed.Errors)
+            {
+                error.WriteLine($"repro: {problem.Message}");
+            }
+
+            error.WriteLine($"See 'repro {string.Join(' ', CommandPath(parsed.CommandResult))} --help'.".Replace("  ", " ", StringComparison.Ordinal));
+            return ExitCodes.Usage;
         }
 
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static Stack<string> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (var current = result; current.Parent is System.CommandLine.Parsing.CommandResult parent; current = parent)
+        {
+            names.Push(current.Command.Name);
+        }
+
+        return names;
     }
 
     /// <summary>"repro: unknown command 'x'", the closest command when one is close, and the list.</summary>

@@ -152,6 +152,25 @@ internal static class HyperparameterEmitter
 
         Line("    return summary.ToString();");
         Line("}");
+        Line(string.Empty);
+
+        Line("/// <inheritdoc />");
+        Line("public string ToUsage()");
+        Line("{");
+        Line("    var usage = new global::System.Text.StringBuilder();");
+        foreach (var p in properties)
+        {
+            if (p.Kind == "nested")
+            {
+                Line($"    {Usage}.AppendNested(usage, {Literal(p.Key)}, this.{p.Name}?.ToUsage());");
+                continue;
+            }
+
+            Line($"    {Usage}.Append(usage, {Literal(p.Key)}, {Literal(UsageType(p))}, {Literal(UsageText(p))}, {Checks}.Show(this.{p.Name}));");
+        }
+
+        Line("    return usage.ToString();");
+        Line("}");
 
         for (var i = model.Containing.Declarations.Length - 1; i >= 0; i--)
         {
@@ -163,6 +182,53 @@ internal static class HyperparameterEmitter
     }
 
     private const string Linq = "global::System.Linq.Enumerable";
+    private const string Usage = "global::Repro.Hyperparameters.HyperparameterUsage";
+
+    /// <summary>The value's shape for --help: &lt;double&gt;, &lt;int,...&gt; for arrays, the enum's name.</summary>
+    private static string UsageType(HyperparameterModel p)
+    {
+        var element = p.Kind switch
+        {
+            "enum" => p.TypeName.Substring(p.TypeName.LastIndexOf('.') + 1),
+            "timespan" => "d.hh:mm:ss",
+            _ => p.Kind,
+        };
+        return "<" + element + (p.IsArray ? ",..." : string.Empty) + ">";
+    }
+
+    /// <summary>Description, unit and rules for --help, fixed at compile time.</summary>
+    private static string UsageText(HyperparameterModel p)
+    {
+        var parts = new System.Collections.Generic.List<string>();
+        if (p.Description is not null)
+        {
+            parts.Add(p.Description);
+        }
+
+        if (p.Unit is not null)
+        {
+            parts.Add("unit: " + p.Unit);
+        }
+
+        if (!double.IsNaN(p.Min) || !double.IsNaN(p.Max))
+        {
+            var min = double.IsNaN(p.Min) ? string.Empty : p.Min.ToString("R", CultureInfo.InvariantCulture);
+            var max = double.IsNaN(p.Max) ? string.Empty : p.Max.ToString("R", CultureInfo.InvariantCulture);
+            parts.Add($"range: {min}..{max}");
+        }
+
+        if (p.AllowedValues.Length > 0)
+        {
+            parts.Add("one of: " + string.Join(", ", p.AllowedValues));
+        }
+
+        if (p.Required)
+        {
+            parts.Add("required");
+        }
+
+        return string.Join("; ", parts);
+    }
 
     private static string JsonValue(HyperparameterModel p)
     {

@@ -22,6 +22,12 @@ public interface IHyperparameters
     /// <summary>One line per hyperparameter, for people: key = value unit — description.</summary>
     string ToSummary();
 
+    /// <summary>
+    /// The options for --help, one hyperparameter a line: option, value type, description, unit, rules,
+    /// the current value as the default, and the environment variable. Generated at compile time.
+    /// </summary>
+    string ToUsage() => string.Empty;
+
     /// <summary>Dotted keys of the hyperparameters declared <see cref="HyperparameterAttribute.Secret"/> (nested ones included).</summary>
     IReadOnlyCollection<string> SecretKeys => [];
 }

@@ -44,6 +44,8 @@ public sealed class ReproHomeException : IOException
             DirectoryNotFoundException => "a parent folder does not exist",
             PathTooLongException => "the path is too long",
             IOException io when io.HResult is 28 or unchecked((int)0x80070070) => "no space left on the device",
+            IOException io when io.HResult is 30 => "the file system is read-only",
+            IOException io when io.HResult is 20 => "a part of the path is a file, not a folder",
             _ => cause.Message,
         };
         return $"Repro cannot write to {path}: {reason}. Set {ReproHome.EnvironmentVariable} (or RunOptions.Home) to a folder you can write, or fix the folder's permissions.";

@@ -59,7 +59,7 @@ public static class RunIndex
         var problems = new List<string>();
         var runs = store.ListRuns((folder, reason) => problems.Add($"{folder}: {reason}"));
         long events = 0;
-        using (var index = new SqliteIndexSink(path))
+        using (var index = OpenIndex(path))
         {
             foreach (var run in runs)
             {
@@ -74,6 +74,26 @@ public static class RunIndex
         // Hand the rebuilt file over whole: fold the SQLite journal into it before it is moved.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         return new RunIndexReport(runs.Count, events, problems);
+    }
+
+    /// <summary>
+    /// Opens the index, turning SQLite's "unable to open database file" (error 14) and "attempt to write a
+    /// readonly database" (8) into an error that names the file, the cause and what to do.
+    /// </summary>
+    private static SqliteIndexSink OpenIndex(string path)
+    {
+        try
+        {
+            return new SqliteIndexSink(path);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 14 or 8 } or (IOException and not ReproHomeException))
+        {
+            var folder = Path.GetDirectoryName(path)!;
+            Exception cause = e is UnauthorizedAccessException or IOException ? e
+                : Directory.Exists(folder) ? new UnauthorizedAccessException($"{path} cannot be created or written", e)
+                : new DirectoryNotFoundException($"{folder} does not exist", e);
+            throw new ReproHomeException(path, cause);
+        }
     }
 
     /// <summary>

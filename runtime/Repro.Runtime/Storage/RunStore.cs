@@ -108,6 +108,83 @@ public sealed class RunStore
         return current.Status == RunStatus.Running ? RunRecovery.Recover(folder, current, _logger) : current;
     }
 
+    /// <summary>The word that names the newest run wherever a run id is expected.</summary>
+    public const string Latest = "latest";
+
+    /// <summary>
+    /// The full id of the run that <paramref name="idOrPrefix"/> names: a whole run id, <c>latest</c> (the
+    /// run started last), or the beginning of exactly one run's id (any case), as with git's short hashes.
+    /// </summary>
+    /// <exception cref="RunNotFoundException">No run matches; the message names the home.</exception>
+    /// <exception cref="ArgumentException">The prefix matches several runs (they are listed) or cannot start a run id.</exception>
+    public string ResolveRunId(string idOrPrefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
+        var wanted = idOrPrefix.Trim();
+        var runsDirectory = ReproHome.RunsDirectory(Home);
+        var ids = Directory.Exists(runsDirectory)
+            ? Directory.GetDirectories(runsDirectory).Select(Path.GetFileName).OfType<string>().Where(n => Ulid.TryParse(n, out _)).Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (string.Equals(wanted, Latest, StringComparison.OrdinalIgnoreCase))
+        {
+            return ids.Count > 0 ? ids[^1] : throw new RunNotFoundException($"There are no runs in {Home}, so there is no latest run.");
+        }
+
+        var prefix = wanted.ToUpperInvariant();
+        if (prefix.Length > 26 || prefix.Any(c => !Crockford.Contains(c)))
+        {
+            throw new ArgumentException($"'{wanted}' is not a run id: run ids are 26-character ULIDs such as 01JDQ4Z7Y3M5N8P2R6T9V0W1X2 (a unique beginning of one, or 'latest', will do).", nameof(idOrPrefix));
+        }
+
+        var matches = ids.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new RunNotFoundException(prefix.Length == 26 ? $"No run {prefix} in {Home}." : $"No run id in {Home} starts with {prefix}."),
+            _ => throw new ArgumentException($"'{wanted}' matches {matches.Count} runs in {Home} ({string.Join(", ", matches.TakeLast(5).Reverse())}{(matches.Count > 5 ? ", …" : string.Empty)}): type more of the id.", nameof(idOrPrefix)),
+        };
+    }
+
+    /// <summary>
+    /// The sequence number of the last event in the run's log, read from its last segments only: what a
+    /// running run has recorded so far (its manifest says 0 until it ends).
+    /// </summary>
+    /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
+    public ulong LastSequenceInLog(string runId)
+    {
+        var segments = WalReader.ListSegments(ReproHome.WalDirectory(RunDirectoryOf(runId)));
+        for (var i = segments.Count - 1; i >= 0; i--)
+        {
+            ulong last = 0;
+            foreach (var raw in WalReader.ReadSegment(segments[i]))
+            {
+                try
+                {
+                    var record = Record.Parser.ParseFrom(raw.Payload.Span);
+                    last = record.BodyCase switch
+                    {
+                        Record.BodyOneofCase.Event => Math.Max(last, record.Event.Sequence),
+                        Record.BodyOneofCase.Scalars when record.Scalars.Values.Count > 0 => Math.Max(last, record.Scalars.FirstSequence + (ulong)record.Scalars.Values.Count - 1),
+                        _ => last,
+                    };
+                }
+                catch (Google.Protobuf.InvalidProtocolBufferException)
+                {
+                    // Counted by the readers that report damage; a count skips it.
+                }
+            }
+
+            if (last > 0)
+            {
+                return last;
+            }
+        }
+
+        return 0;
+    }
+
+    private const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
     private string RunDirectoryOf(string runId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);

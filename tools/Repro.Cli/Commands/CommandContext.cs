@@ -7,9 +7,10 @@ namespace Repro.Cli.Commands;
 /// <summary>What every command needs: the store it reads, where it writes, and uniform error handling.</summary>
 internal sealed class CommandContext
 {
-    private CommandContext(RunStore store, TextWriter output, TextWriter error)
+    private CommandContext(ReproHomeLocation home, TextWriter output, TextWriter error)
     {
-        Store = store;
+        HomeLocation = home;
+        Store = new RunStore(home.Path);
         Output = output;
         Error = error;
         var isTerminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
@@ -30,6 +31,31 @@ internal sealed class CommandContext
 
     public RunStore Store { get; }
 
+    /// <summary>The home the commands read, and how it was chosen.</summary>
+    public ReproHomeLocation HomeLocation { get; }
+
+    /// <summary>"the Repro home /x/.repro (the repository root)": for messages that must say which home was read.</summary>
+    public string HomeDescription => $"the Repro home {HomeLocation.Path} ({HomeLocation.Source})";
+
+    /// <summary>The full run id for what the user typed: an id, a unique beginning of one, or 'latest'.</summary>
+    public string RunId(string typed) => Store.ResolveRunId(typed);
+
+    /// <summary>
+    /// Fails with a message that names the home, how it was chosen and what to do, when it does not exist:
+    /// for commands that would otherwise create files in a folder nobody has recorded into.
+    /// </summary>
+    public void RequireHome()
+    {
+        if (!Directory.Exists(HomeLocation.Path))
+        {
+            throw new ReproHomeException(
+                $"There is no Repro home at {HomeLocation.Path} (chosen: {HomeLocation.Source}); nothing has been recorded there. " +
+                $"Run a program that calls Run.Start, or point --home or {ReproHome.EnvironmentVariable} at an existing home.",
+                new DirectoryNotFoundException(HomeLocation.Path),
+                HomeLocation.Path);
+        }
+    }
+
     public TextWriter Output { get; }
 
     public TextWriter Error { get; }
@@ -37,22 +63,31 @@ internal sealed class CommandContext
     /// <summary>Spectre console writing to <see cref="Output"/>, plain text unless it is a terminal.</summary>
     public IAnsiConsole Console { get; }
 
-    /// <summary>Runs <paramref name="body"/>, turning the errors a user can cause into a message and exit code 1.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>, turning the errors a user can cause into one message and an exit
+    /// code: <see cref="ExitCodes.Usage"/> for input that cannot be right (a malformed or ambiguous run id),
+    /// <see cref="ExitCodes.Failure"/> for everything else (no such run, unreadable files, the home).
+    /// </summary>
     public static int Run(ParseResult parse, Option<string?> home, Func<CommandContext, int> body)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
         try
         {
-            var context = new CommandContext(new RunStore(ReproHome.Resolve(parse.GetValue(home))), output, error);
+            var context = new CommandContext(ReproHome.Locate(parse.GetValue(home)), output, error);
             return body(context);
         }
-        catch (Exception e) when (e is RunNotFoundException or ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (ArgumentException e)
         {
             // ArgumentException appends "(Parameter 'x')", which means nothing to someone at a prompt.
-            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
             error.WriteLine($"repro: {message}");
-            return 1;
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is RunNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            error.WriteLine($"repro: {e.Message}");
+            return ExitCodes.Failure;
         }
     }
 }

@@ -2,22 +2,33 @@ using System.CommandLine;
 using System.Text.Json;
 using Repro.Cli.Rendering;
 using Repro.Events;
+using Repro.Runs;
 using Repro.Wal;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro events &lt;run-id&gt; [--jsonl]</c>: the run's events, in log order.</summary>
+/// <summary><c>repro events &lt;run&gt; [--jsonl] [--follow]</c>: the run's events, in log order.</summary>
 internal static class EventsCommand
 {
+    /// <summary>How often a followed run's log is read again.</summary>
+    private static readonly TimeSpan s_followInterval = TimeSpan.FromMilliseconds(200);
+
     public static Command Create(Option<string?> home)
     {
-        var runId = new Argument<string>("run-id") { Description = "The run's id." };
+        var runId = new Argument<string>("run-id") { Description = "The run's id, a unique beginning of it, or 'latest'." };
         var jsonl = new Option<bool>("--jsonl") { Description = "Print one JSON object per event and line (docs/formats/events.md)." };
-        var events = new Command("events", "Print a run's recorded events.") { runId, jsonl };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing a running run's new events until it ends (Ctrl+C stops following)." };
+        var events = new Command("events", "Print a run's recorded events.") { runId, jsonl, follow };
         events.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
+            var id = context.RunId(parse.GetValue(runId)!);
+            if (parse.GetValue(follow))
+            {
+                return Follow(context, id, parse.GetValue(jsonl));
+            }
+
             WalCorruption? corruption = null;
-            var stream = context.Store.ReadEvents(parse.GetValue(runId)!, c => corruption = c);
+            var stream = context.Store.ReadEvents(id, c => corruption = c);
             if (parse.GetValue(jsonl))
             {
                 WriteJsonLines(context.Output, stream);
@@ -27,15 +38,64 @@ internal static class EventsCommand
                 context.Console.Write(RunTables.Events(stream));
             }
 
-            if (corruption is not null)
-            {
-                context.Error.WriteLine($"repro: the event log is damaged; events after this point were not read: {corruption}");
-                return 1;
-            }
-
-            return 0;
+            return corruption is null ? ExitCodes.Success : Damaged(context, corruption);
         }));
         return events;
+    }
+
+    /// <summary>
+    /// Prints what the log holds, then reads it again from where it stopped (a checkpoint, not from the
+    /// start) every <see cref="s_followInterval"/> until the run has ended; the last read comes after the
+    /// end was seen, so nothing written before the end is missed. While the run is live, a record still
+    /// being written is not damage: it is read again on the next pass.
+    /// </summary>
+    private static int Follow(CommandContext context, string id, bool jsonl)
+    {
+        ulong printed = 0;
+        ReplayCheckpoint? resumeAt = null;
+        while (true)
+        {
+            var running = context.Store.GetRun(id).Status == RunStatus.Running;
+            WalCorruption? corruption = null;
+            var stream = context.Store.ReadEventsFrom(id, resumeAt, c => corruption ??= c);
+            var fresh = new List<Event>();
+            foreach (var evt in stream)
+            {
+                if (evt.Sequence > printed)
+                {
+                    fresh.Add(evt);
+                    printed = evt.Sequence;
+                }
+            }
+
+            resumeAt = stream.Checkpoint() ?? resumeAt;
+            if (fresh.Count > 0)
+            {
+                if (jsonl)
+                {
+                    WriteJsonLines(context.Output, fresh);
+                }
+                else
+                {
+                    context.Console.Write(RunTables.Events(fresh));
+                }
+
+                context.Output.Flush();
+            }
+
+            if (!running)
+            {
+                return corruption is null ? ExitCodes.Success : Damaged(context, corruption);
+            }
+
+            Thread.Sleep(s_followInterval);
+        }
+    }
+
+    private static int Damaged(CommandContext context, WalCorruption corruption)
+    {
+        context.Error.WriteLine($"repro: the event log is damaged; events after this point were not read: {corruption}");
+        return ExitCodes.Failure;
     }
 
     private static void WriteJsonLines(TextWriter output, IEnumerable<Event> events)

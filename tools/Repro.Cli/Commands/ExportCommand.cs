@@ -9,7 +9,7 @@ internal static class ExportCommand
 {
     public static Command Create(Option<string?> home)
     {
-        var runId = new Argument<string>("run-id") { Description = "The run's id." };
+        var runId = new Argument<string>("run-id") { Description = "The run's id, a unique beginning of it, or 'latest'." };
         var output = new Option<FileInfo>("--output", "-o")
         {
             Description = "JSON Lines file to append to; exporting again adds only what it lacks.",
@@ -18,8 +18,7 @@ internal static class ExportCommand
         var export = new Command("export", "Export a run's events to a JSON Lines file (docs/formats/events.md).") { runId, output };
         export.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
-            var id = parse.GetValue(runId)!;
-            context.Store.GetRun(id); // a clear error for an unknown run before any file is created
+            var id = context.RunId(parse.GetValue(runId)!); // a clear error for an unknown run before any file is created
             using var sink = new JsonLinesSink(parse.GetValue(output)!.FullName);
             var result = SinkReplay.Replay(context.Store, id, sink);
             foreach (var problem in result.Problems)

@@ -11,9 +11,17 @@ internal static class IndexCommand
     {
         var index = new Command("index", "Maintain the SQLite index (index.db) over every run in the Repro home.");
         var update = new Command("update", "Add what the index lacks: new runs, and events past each run's cursor.");
-        update.SetAction(parse => CommandContext.Run(parse, home, context => Report(context, "Updated", RunIndex.Update(context.Store))));
+        update.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            context.RequireHome();
+            return Report(context, "Updated", RunIndex.Update(context.Store));
+        }));
         var rebuild = new Command("rebuild", "Build the index again from the runs' WALs alone, replacing index.db in one step.");
-        rebuild.SetAction(parse => CommandContext.Run(parse, home, context => Report(context, "Rebuilt", RunIndex.Rebuild(context.Store))));
+        rebuild.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            context.RequireHome();
+            return Report(context, "Rebuilt", RunIndex.Rebuild(context.Store));
+        }));
         index.Subcommands.Add(update);
         index.Subcommands.Add(rebuild);
         return index;

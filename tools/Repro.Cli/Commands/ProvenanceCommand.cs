@@ -16,7 +16,7 @@ internal static class ProvenanceCommand
 
     public static Command Create(Option<string?> home)
     {
-        var target = new Argument<string>("assembly-or-run-id") { Description = "An assembly file (.dll/.exe) or a run id." };
+        var target = new Argument<string>("assembly-or-run-id") { Description = "An assembly file (.dll/.exe), or a run id (a unique beginning of one, or 'latest')." };
         var json = new Option<bool>("--json") { Description = "Print the provenance document as JSON." };
         var requireClean = new Option<bool>("--require-clean")
         {
@@ -35,7 +35,7 @@ internal static class ProvenanceCommand
                 throw new FileNotFoundException($"{Path.GetFullPath(name)}: no such file. Give an assembly built with Repro's targets, or a run id.", name);
             }
 
-            var document = File.Exists(name) ? ProvenanceReader.ReadAssemblyFile(name) : context.Store.GetRun(name).Build.Provenance;
+            var document = File.Exists(name) ? ProvenanceReader.ReadAssemblyFile(name) : context.Store.GetRun(context.RunId(name)).Build.Provenance;
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(document is { } found ? JsonSerializer.Serialize(found, Indented) : "null");
@@ -88,18 +88,17 @@ internal static class ProvenanceCommand
         var git = document.GetProperty("git");
         var build = document.GetProperty("build");
         Row("assembly", Text(document, "assembly"));
-        Row("commit", Text(git, "commit"));
-        Row("branch", git.GetProperty("detached").GetBoolean() ? "(detached HEAD)" : Text(git, "branch"));
-        Row("commit time", Text(git, "commitTime"));
-        Row("dirty", git.GetProperty("dirty").GetBoolean() ? "yes" : "no");
-        if (git.GetProperty("patch") is { ValueKind: JsonValueKind.Object } patch)
+        if (!git.GetProperty("available").GetBoolean())
         {
-            Row("patch", $"{Text(patch, "sha256")} ({patch.GetProperty("bytes").GetInt64()} bytes) {Text(patch, "file")}");
-            Row("patch note", Text(patch, "note"));
+            // Outside git there is no commit, branch, patch or clone to speak of: saying "dirty no" or
+            // "full clone" would claim a clean, complete checkout that never existed.
+            Row("git", "not in a git repository");
+        }
+        else
+        {
+            GitRows(git, Row);
         }
 
-        Row("remote", Text(git, "remoteUrl"));
-        Row("repository", string.Join(", ", RepositoryFlags.Where(flag => git.GetProperty(flag).GetBoolean())) is { Length: > 0 } flags ? flags : "full clone");
         Row("sdk", Text(build, "sdkVersion"));
         Row("target", string.Join(" ", new[] { Text(build, "targetFramework"), Text(build, "runtimeIdentifier"), Text(build, "configuration") }.Where(part => part is not null)));
         Row("os", Text(build, "os"));
@@ -117,6 +116,22 @@ internal static class ProvenanceCommand
 
         Row("packages", $"{packages.GetProperty("resolved").GetArrayLength()} resolved");
         return table;
+    }
+
+    private static void GitRows(JsonElement git, Action<string, string?> row)
+    {
+        row("commit", Text(git, "commit"));
+        row("branch", git.GetProperty("detached").GetBoolean() ? "(detached HEAD)" : Text(git, "branch"));
+        row("commit time", Text(git, "commitTime"));
+        row("dirty", git.GetProperty("dirty").GetBoolean() ? "yes" : "no");
+        if (git.GetProperty("patch") is { ValueKind: JsonValueKind.Object } patch)
+        {
+            row("patch", $"{Text(patch, "sha256")} ({patch.GetProperty("bytes").GetInt64()} bytes) {Text(patch, "file")}");
+            row("patch note", Text(patch, "note"));
+        }
+
+        row("remote", Text(git, "remoteUrl"));
+        row("repository", string.Join(", ", RepositoryFlags.Where(flag => git.GetProperty(flag).GetBoolean())) is { Length: > 0 } flags ? flags : "full clone");
     }
 
     private static string? Text(JsonElement element, string property) =>

@@ -73,6 +73,15 @@ public class HyperparameterEmitterTests
                     summary.Append("learning_rate = ").Append(global::Repro.Hyperparameters.HyperparameterChecks.Show(this.LearningRate)).Append(" — Step size\n");
                     return summary.ToString();
                 }
+
+                /// <inheritdoc />
+                public string ToUsage()
+                {
+                    var usage = new global::System.Text.StringBuilder();
+                    global::Repro.Hyperparameters.HyperparameterUsage.Append(usage, "batch_size", "<int>", "unit: samples", global::Repro.Hyperparameters.HyperparameterChecks.Show(this.BatchSize));
+                    global::Repro.Hyperparameters.HyperparameterUsage.Append(usage, "learning_rate", "<double>", "Step size; range: 0..1", global::Repro.Hyperparameters.HyperparameterChecks.Show(this.LearningRate));
+                    return usage.ToString();
+                }
             }
 
             """.ReplaceLineEndings("\n"), generated.SourceText.ToString());

@@ -98,4 +98,21 @@ public class ProvenanceCommandTests
         Assert.Contains(Path.GetFullPath(path), result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("run id", result.Error.Split(':')[0], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_assembly_built_outside_git_says_so_and_nothing_about_dirtiness_or_clones()
+    {
+        using var cli = new CliHarness();
+        using var project = new ScratchProject();
+        project.WriteProject(ScratchProject.ReproImports);
+        project.Write("Program.cs", "System.Console.WriteLine(1);\n");
+        project.Build().EnsureSuccess("dotnet build");
+
+        var result = cli.Invoke("provenance", project.OutputAssembly);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("not in a git repository", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("dirty", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("full clone", result.Output, StringComparison.Ordinal);
+    }
 }

@@ -80,15 +80,15 @@ public class RunsCommandTests
     }
 
     [Theory]
-    [InlineData("nonsense", "is not a run id")]
-    [InlineData("01M8CS53VMDSF5MQWKRC2VHBTE", "No run 01M8CS53VMDSF5MQWKRC2VHBTE")]
-    public void Show_explains_a_bad_run_id_and_exits_1(string runId, string message)
+    [InlineData("nonsense", "is not a run id", 2)]
+    [InlineData("01M8CS53VMDSF5MQWKRC2VHBTE", "No run 01M8CS53VMDSF5MQWKRC2VHBTE", 1)]
+    public void Show_explains_a_bad_run_id_with_exit_2_and_a_missing_run_with_exit_1(string runId, string message, int exitCode)
     {
         using var cli = new CliHarness();
 
         var (code, output, error) = cli.Invoke("runs", "show", runId);
 
-        Assert.Equal(1, code);
+        Assert.Equal(exitCode, code);
         Assert.Empty(output);
         Assert.StartsWith("repro: ", error, StringComparison.Ordinal);
         Assert.Contains(message, error, StringComparison.Ordinal);

@@ -9,7 +9,7 @@ public class UnknownCommandTests
 
         var result = cli.Invoke("runz", "list");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         Assert.Equal("repro: unknown command 'runz'. Did you mean 'runs'? Commands: runs, events, export, index, provenance. See 'repro --help'.", result.Error.Trim());
     }
 
@@ -20,7 +20,7 @@ public class UnknownCommandTests
 
         var result = cli.Invoke("frobnicate");
 
-        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain("Did you mean", line, StringComparison.Ordinal);
         Assert.DoesNotContain("Required command", line, StringComparison.Ordinal);
