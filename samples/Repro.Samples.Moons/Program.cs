@@ -12,7 +12,19 @@ using static TorchSharp.torch;
 // --help lists every setting; a bad one is reported with the usage and exit code 2, before any run starts.
 var config = new TrainingConfig().BindFromProcessOrExit(args);
 
-using var run = Run.Start(new RunOptions { Name = "moons-classifier" });
+Run started;
+try
+{
+    started = Run.Start(new RunOptions { Name = "moons-classifier" });
+}
+catch (Repro.Storage.ReproHomeException e)
+{
+    // The home cannot be written: its path, the cause and the fix, not a stack trace.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+
+using var run = started;
 try
 {
     run.RecordHyperparameters(config);
