@@ -70,7 +70,9 @@ public static class HyperparametersExtensions
         }
         catch (HyperparameterException e)
         {
-            problems = e.Problems;
+            // Binding sets every value it could parse before it throws: check those too, so one attempt
+            // lists an unknown option and an out-of-range value together.
+            problems = [.. e.Problems.Concat(configuration.Validate()).Distinct(StringComparer.Ordinal)];
         }
 
         if (problems.Count == 0)

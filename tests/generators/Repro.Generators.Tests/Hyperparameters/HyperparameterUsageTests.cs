@@ -83,12 +83,13 @@ public class HyperparameterUsageTests
     [Fact]
     public void Unknown_options_malformed_values_and_nested_problems_are_all_listed_at_once()
     {
-        var (code, _, error) = Bind(Create(), "--lerning-rate", "0.1", "--batch-size", "many", "--adam.beta1", "x");
+        var (code, _, error) = Bind(Create(), "--lerning-rate", "0.1", "--batch-size", "many", "--adam.beta1", "x", "--device", "tpu");
 
         Assert.Equal(2, code);
         Assert.Contains("--lerning-rate", error, StringComparison.Ordinal);
         Assert.Contains("batch_size", error, StringComparison.Ordinal);
         Assert.Contains("beta1", error, StringComparison.Ordinal);
+        Assert.Contains("tpu", error, StringComparison.Ordinal); // a rule broken by a value that did bind
         Assert.Matches("The configuration has [3-9] problems:", error);
     }
 
