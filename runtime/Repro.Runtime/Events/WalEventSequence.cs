@@ -161,9 +161,14 @@ public sealed class WalEventSequence : IEnumerable<Event>
                         }
 
                         WalEventReader.ReportGap(ref next, batch.FirstSequence, (ulong)batch.Values.Count, segment, raw.Offset, _onCorruption);
-                        foreach (var scalar in WalEventReader.Expand(batch, _metrics, _runId, _source))
+                        // Every event of the batch comes from this record: mark it once, not per scalar.
+                        if (batch.Values.Count > 0)
                         {
                             MarkRecord(segmentName, firstRecordCrc, raw.Offset, batch.FirstSequence);
+                        }
+
+                        foreach (var scalar in WalEventReader.Expand(batch, _metrics, _runId, _source))
+                        {
                             yield return scalar;
                         }
 
