@@ -8,6 +8,7 @@ namespace Repro.EndToEnd.Tests.Packaging;
 /// references only that package from a local folder feed, and its build and run get everything — generator,
 /// analyzers, build provenance and the runtime.
 /// </summary>
+[Collection(PackingFromTheCheckout.Name)]
 public class ReproPackageTests
 {
     private const string Program = """
