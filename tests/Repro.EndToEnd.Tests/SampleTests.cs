@@ -65,6 +65,22 @@ public partial class SampleTests
         Assert.False(Directory.Exists(Path.Combine(home.Path, "runs")) && Directory.EnumerateDirectories(Path.Combine(home.Path, "runs")).Any(), "a configuration error must not record a run");
     }
 
+    [Fact]
+    public void A_home_that_cannot_be_created_is_one_line_naming_the_folder_and_exit_1_not_a_stack_trace()
+    {
+        using var work = new TemporaryDirectory("repro-sample");
+        var file = work.Combine("not-a-folder");
+        File.WriteAllText(file, "a file where the home's parent folder should be\n");
+        var home = Path.Combine(file, "home");
+
+        var result = ChildProcess.Run("dotnet", [SamplePath], work.Path, Environment(home));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(home, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     private static string SamplePath => RepoPaths.Artifact("Repro.Samples.Moons", "Repro.Samples.Moons.dll");
 
     private static Dictionary<string, string> Environment(string home) => new() { ["REPRO_HOME"] = home };

@@ -14,19 +14,7 @@ public static class ReproCli
     public static int Invoke(string[] args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var home = new Option<string?>("--home")
-        {
-            Description = "Repro home to read (default: $REPRO_HOME, else the nearest .repro folder here or above, else .repro at the git repository's root).",
-            Recursive = true,
-        };
-
-        var root = new RootCommand("Repro: reproducible, auditable TorchSharp training runs.\n" + ExitCodes.Table);
-        root.Options.Add(home);
-        root.Subcommands.Add(RunsCommand.Create(home));
-        root.Subcommands.Add(EventsCommand.Create(home));
-        root.Subcommands.Add(ExportCommand.Create(home));
-        root.Subcommands.Add(IndexCommand.Create(home));
-        root.Subcommands.Add(ProvenanceCommand.Create(home));
+        var root = CreateRootCommand();
         var parsed = root.Parse(args);
         if (parsed.CommandResult.Command == root && parsed.UnmatchedTokens.Count > 0 && !parsed.UnmatchedTokens[0].StartsWith('-'))
         {
@@ -49,6 +37,25 @@ public static class ReproCli
         }
 
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>Every command and option of <c>repro</c>; the docs are checked against it.</summary>
+    internal static RootCommand CreateRootCommand()
+    {
+        var home = new Option<string?>("--home")
+        {
+            Description = "Repro home to read (default: $REPRO_HOME, else the nearest .repro folder here or above, else .repro at the git repository's root).",
+            Recursive = true,
+        };
+
+        var root = new RootCommand("Repro: reproducible, auditable TorchSharp training runs.\n" + ExitCodes.Table);
+        root.Options.Add(home);
+        root.Subcommands.Add(RunsCommand.Create(home));
+        root.Subcommands.Add(EventsCommand.Create(home));
+        root.Subcommands.Add(ExportCommand.Create(home));
+        root.Subcommands.Add(IndexCommand.Create(home));
+        root.Subcommands.Add(ProvenanceCommand.Create(home));
+        return root;
     }
 
     private static Stack<string> CommandPath(System.CommandLine.Parsing.CommandResult result)

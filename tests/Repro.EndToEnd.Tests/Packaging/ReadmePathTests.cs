@@ -29,6 +29,7 @@ public sealed class ReadmePathTests(ITestOutputHelper output)
         var projects = Directory.CreateDirectory(Path.Combine(user.Home, "projects")).FullName;
         var yourProject = user.ExistingProject();
 
+        var checkoutBefore = ChildProcess.Git(RepoPaths.Root, "status", "--porcelain").Output;
         var newProjectFolder = projects;
         var steps = new List<Step>();
         foreach (var block in blocks)
@@ -67,6 +68,8 @@ public sealed class ReadmePathTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{steps.Sum(s => s.Elapsed.TotalSeconds),7:F1} s  in all");
+        // Packing leaves the checkout as it was: the feed is outside the tree.
+        Assert.Equal(checkoutBefore, ChildProcess.Git(RepoPaths.Root, "status", "--porcelain").Output);
         AssertPackagesShareOneVersion(user.Home);
         AssertOneFinishedRun(Path.Combine(newProjectFolder, ".repro"), steps, ReadmeBlock.NewProject);
         AssertOneFinishedRun(Path.Combine(yourProject, ".repro"), steps, ReadmeBlock.YourProject);
