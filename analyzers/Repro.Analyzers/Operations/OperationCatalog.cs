@@ -294,17 +294,27 @@ internal static class OperationCatalog
     private static OperationMatch OnFunctional(params string[] names) => new(symbols => symbols.Functional, Functional, names);
 
     /// <summary>Nondeterministic when the enum argument is one of <paramref name="members"/> or not a constant.</summary>
-    private static ArgumentCondition EnumIn(string parameter, params string[] members) => (arguments, scope) =>
+    private static ArgumentCondition EnumIn(string parameter, params string[] members) => (arguments, scope, _) =>
         arguments.Argument(parameter) is not { } argument || argument.EnumMemberName() is not { } name || members.Contains(name) ? scope : null;
 
     /// <summary>Nondeterministic unless the enum argument is constantly one of <paramref name="members"/>.</summary>
-    private static ArgumentCondition EnumNotIn(string parameter, params string[] members) => (arguments, scope) =>
+    private static ArgumentCondition EnumNotIn(string parameter, params string[] members) => (arguments, scope, _) =>
         arguments.Argument(parameter)?.EnumMemberName() is { } name && members.Contains(name) ? null : scope;
 
-    private static DeviceScope? HasWeights(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope) =>
+    private static DeviceScope? HasWeights(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope, TorchSymbols torch) =>
         arguments.Argument("weights") is { } weights && !weights.IsDefaulted() && !weights.Value.IsNullConstant() ? scope : null;
 
-    // accumulate=true: CPU adds in a parallel order; accumulate=false (or absent): repeated indices, any device.
-    private static DeviceScope? IndexPutScope(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope) =>
-        arguments.Argument("accumulate")?.Constant() is { HasValue: true, Value: true } ? DeviceScope.Cpu : DeviceScope.Any;
+    // Only a repeated index makes index_put_ nondeterministic: indices that cannot repeat, or one number written to
+    // every position, are safe. Otherwise accumulate=true adds in a parallel order on CPU; accumulate=false (or
+    // absent) leaves an arbitrary survivor on any device.
+    private static DeviceScope? IndexPutScope(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope, TorchSymbols torch)
+    {
+        if (TensorIndices.CannotRepeat(arguments.Argument("indices"), torch)
+            || (arguments.Argument("value") is { } value && TensorIndices.IsOneNumber(value.Value, torch)))
+        {
+            return null;
+        }
+
+        return arguments.Argument("accumulate")?.Constant() is { HasValue: true, Value: true } ? DeviceScope.Cpu : DeviceScope.Any;
+    }
 }

@@ -10,7 +10,7 @@ namespace Repro.Analyzers.Operations;
 /// Decides, from a call's arguments, whether this call is nondeterministic and on which device: null when the
 /// arguments make it safe (for example <c>mode: Nearest</c>). Arguments that are not constants count as unsafe.
 /// </summary>
-internal delegate DeviceScope? ArgumentCondition(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope);
+internal delegate DeviceScope? ArgumentCondition(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope, TorchSymbols torch);
 
 /// <summary>One row of PyTorch's nondeterministic-operations list, in TorchSharp's spelling.</summary>
 internal sealed class OperationRule

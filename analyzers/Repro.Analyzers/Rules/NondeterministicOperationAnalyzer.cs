@@ -61,7 +61,7 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
                         if (match.Condition is { } condition)
                         {
                             // A method group has no arguments to judge: conditional rows stay silent for it.
-                            scope = arguments is { } actual ? condition(actual, rule.Scope) : null;
+                            scope = arguments is { } actual ? condition(actual, rule.Scope, torch) : null;
                         }
 
                         if (scope is { } occurs && target.CanOccur(occurs))
@@ -122,11 +122,16 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             return false;
         }
 
-        // Tensor[] indices are tensors by definition; TensorIndex[] only when one of them was made from a tensor.
-        return reference.Arguments.Any(argument => argument.Value switch
+        // Assigning one number cannot race; otherwise it is nondeterministic only when an index can repeat.
+        if (TensorIndices.IsOneNumber(assignment.Value, torch))
+        {
+            return false;
+        }
+
+        return reference.Arguments.Any(argument => argument.Value.WithoutConversions() switch
         {
             IArrayCreationOperation { Initializer: { } initializer } =>
-                initializer.ElementValues.Any(element => IsTensorIndex(element.WithoutConversions(), torch)),
+                initializer.ElementValues.Any(element => IsTensorIndex(element.WithoutConversions(), torch) && !TensorIndices.IndexCannotRepeat(element, torch)),
             var value => value.Type is IArrayTypeSymbol { ElementType: var element } && TorchSymbols.Is(element, torch.Tensor),
         });
     }
