@@ -11,7 +11,8 @@ namespace Repro.Analyzers.Rules;
 /// <summary>
 /// REPRO1008 and REPRO1009, which need the whole compilation: torch randomness with no <c>manual_seed</c> anywhere,
 /// and <c>manual_seed</c> (which seeds only the CPU generator in TorchSharp) in code that runs on CUDA without
-/// <c>torch.cuda.manual_seed_all</c>. Repro's <c>TorchSeeds.ManualSeed</c> seeds both and satisfies both rules.
+/// <c>torch.cuda.manual_seed_all</c> or <c>torch.cuda.manual_seed</c> (which seeds the current GPU: enough for a
+/// single-GPU program, the common case). Repro's <c>TorchSeeds.ManualSeed</c> seeds both and satisfies both rules.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
@@ -94,7 +95,7 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
                 {
                     _cpuSeeds.Add((operation, TorchSymbols.Is(type, torch.Torch) ? "torch.manual_seed" : "torch.random.manual_seed"));
                 }
-                else if (TorchSymbols.Is(type, torch.ReproTorchSeeds) || method.Is(torch.Cuda, "manual_seed_all"))
+                else if (TorchSymbols.Is(type, torch.ReproTorchSeeds) || method.Is(torch.Cuda, "manual_seed_all") || method.Is(torch.Cuda, "manual_seed"))
                 {
                     _seedsCuda = true;
                     _cpuSeeds.Add((operation, string.Empty));

@@ -45,6 +45,8 @@ public class TorchSeedingAnalyzerTests
 
     [Theory]
     [InlineData("torch.manual_seed(seed); torch.cuda.manual_seed_all(seed); var t = torch.randn(3).cuda();")]
+    // The current GPU's generator: what a single-GPU program needs.
+    [InlineData("torch.manual_seed(seed); torch.cuda.manual_seed(seed); var t = torch.randn(3).cuda();")]
     [InlineData("Repro.TorchSharp.Seeding.TorchSeeds.ManualSeed(seed); var t = torch.randn(3).cuda();")]
     [InlineData("torch.manual_seed(seed); var t = torch.randn(3); Console.WriteLine(\"cuda\");")]
     public Task Code_that_seeds_cuda_or_never_uses_it_is_not_reported(string statement)
