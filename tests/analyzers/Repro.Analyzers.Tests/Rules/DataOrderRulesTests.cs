@@ -7,10 +7,20 @@ namespace Repro.Analyzers.Tests.Rules;
 public class DataOrderRulesTests
 {
     [Theory]
-    [InlineData("foreach (var f in Directory.{|REPRO1013:GetFiles(folder)|}) { }")]
+    [InlineData("var lines = new List<string>(); foreach (var f in Directory.{|REPRO1013:GetFiles(folder)|}) { lines.AddRange(File.ReadAllLines(f)); }")]
     [InlineData("var files = Directory.{|REPRO1013:EnumerateFiles(folder, \"*.png\")|}.Where(f => f.Length > 4).ToList();")]
     [InlineData("var infos = new DirectoryInfo(folder).{|REPRO1013:GetFiles()|};")]
     [InlineData("var dirs = Directory.{|REPRO1013:GetDirectories(folder)|}.Take(10).OrderBy(d => d).ToList();")]
+    // A stable sort by a key that ties keeps the file-system order among the ties.
+    [InlineData("var files = Directory.{|REPRO1013:GetFiles(folder)|}.OrderBy(f => new FileInfo(f).Length).ToList();")]
+    [InlineData("var files = new DirectoryInfo(folder).{|REPRO1013:GetFiles()|}.OrderByDescending(f => f.LastWriteTimeUtc).First();")]
+    [InlineData("var files = Directory.{|REPRO1013:GetFiles(folder)|}.OrderBy(f => Path.GetExtension(f)).ToList();")]
+    // A name is unique in one folder, not across a recursive listing.
+    [InlineData("var files = new DirectoryInfo(folder).{|REPRO1013:GetFiles(\"*\", SearchOption.AllDirectories)|}.OrderBy(f => f.Name).ToList();")]
+    // A floating-point sum depends on the order of its terms.
+    [InlineData("var total = Directory.{|REPRO1013:GetFiles(folder)|}.Sum(f => new FileInfo(f).Length / 1e6);")]
+    // A loop that does more than delete or copy each file: its output follows the listing's order.
+    [InlineData("foreach (var f in Directory.{|REPRO1013:GetFiles(folder)|}) { Console.WriteLine(f); File.Delete(f); }")]
     public Task Unsorted_listings_are_reported(string statement) => Run<UnorderedDirectoryListingAnalyzer>(statement);
 
     [Theory]
@@ -19,7 +29,34 @@ public class DataOrderRulesTests
     [InlineData("var files = Directory.GetFiles(folder); Array.Sort(files, StringComparer.Ordinal);")]
     [InlineData("var files = Directory.GetFiles(folder).ToList(); files.Sort(StringComparer.Ordinal);")]
     [InlineData("var count = Directory.GetFiles(folder).Length; var any = Directory.EnumerateFiles(folder).Any();")]
+    // Reductions that order cannot change.
+    [InlineData("var newest = Directory.GetFiles(folder).Max(f => File.GetLastWriteTimeUtc(f));")]
+    [InlineData("var smallest = new DirectoryInfo(folder).GetFiles().Min(f => f.Length);")]
+    [InlineData("var bytes = new DirectoryInfo(folder).GetFiles().Sum(f => f.Length);")]
+    // Ties broken by a unique key, or a unique key alone.
+    [InlineData("var files = new DirectoryInfo(folder).GetFiles().OrderBy(f => f.Length).ThenBy(f => f.FullName, StringComparer.Ordinal).ToList();")]
+    [InlineData("var files = new DirectoryInfo(folder).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal).ToList();")]
+    [InlineData("var files = Directory.GetFiles(folder, \"*.bin\", SearchOption.AllDirectories).OrderBy(f => Path.GetFullPath(f), StringComparer.Ordinal).ToList();")]
+    // Each entry deleted, copied or moved: the end state is the same in any order.
+    [InlineData("foreach (var f in Directory.GetFiles(folder, \"*.tmp\")) { File.Delete(f); }")]
+    [InlineData("foreach (var f in Directory.EnumerateFiles(folder)) File.Copy(f, Path.Combine(\"/backup\", Path.GetFileName(f)), true);")]
+    [InlineData("foreach (var d in new DirectoryInfo(folder).GetDirectories(\"run-*\")) d.Delete(true);")]
     public Task Sorted_or_counted_listings_are_not_reported(string statement) => Run<UnorderedDirectoryListingAnalyzer>(statement);
+
+    [Fact]
+    public Task A_listing_handed_to_a_helper_in_the_same_file_that_sorts_it_is_not_reported_and_one_that_does_not_is() =>
+        TorchAnalyzerTest.Create<UnorderedDirectoryListingAnalyzer>(TorchAnalyzerTest.Usings + """
+            static class Samples
+            {
+                public static List<string> Load(string folder) => Sorted(Directory.GetFiles(folder, "*.png"));
+
+                public static List<string> LoadRaw(string folder) => Unsorted(Directory.{|REPRO1013:GetFiles(folder, "*.png")|});
+
+                static List<string> Sorted(IEnumerable<string> paths) => paths.Order(StringComparer.Ordinal).ToList();
+
+                static List<string> Unsorted(IEnumerable<string> paths) => paths.Where(p => p.Length > 0).ToList();
+            }
+            """).RunAsync();
 
     [Theory]
     [InlineData("var r = Enumerable.Range(0, 9).{|REPRO1014:AsParallel()|}.Select(i => i * 2).ToList();")]
