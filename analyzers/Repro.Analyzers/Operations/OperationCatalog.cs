@@ -212,6 +212,7 @@ internal static class OperationCatalog
         new OperationRule(
             IndexingBackwardRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             OnTorch("gather", "index_select", "repeat_interleave"),
             OnTensor("gather", "index_select", "repeat_interleave")),
         new OperationRule(
@@ -222,12 +223,14 @@ internal static class OperationCatalog
         new OperationRule(
             PaddingBackwardRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             OnNn("ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d"),
             new OperationMatch(symbols => symbols.Functional, Functional, new[] { "pad" }, EnumIn("mode", "Reflect", "Replicate")),
             new OperationMatch(symbols => symbols.Nn, Nn, new[] { "Conv1d", "Conv2d", "Conv3d" }, EnumIn("padding_mode", "Reflect", "Replicate"))),
         new OperationRule(
             PoolingBackwardRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             OnNn("AvgPool3d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "MaxPool3d", "AdaptiveMaxPool2d", "FractionalMaxPool2d", "FractionalMaxPool3d"),
             OnFunctional("avg_pool3d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "max_pool3d", "adaptive_max_pool2d", "fractional_max_pool2d", "fractional_max_pool3d")),
         new OperationRule(
@@ -238,6 +241,7 @@ internal static class OperationCatalog
         new OperationRule(
             InterpolationBackwardRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             new OperationMatch(symbols => symbols.Functional, Functional, new[] { "interpolate" }, EnumIn("mode", "Linear", "Bilinear", "Bicubic", "Trilinear")),
             new OperationMatch(symbols => symbols.Functional, Functional, new[] { "upsample" }, EnumIn("mode", "Linear", "Bilinear", "Bicubic", "Trilinear")),
             new OperationMatch(symbols => symbols.Nn, Nn, new[] { "Upsample" }, EnumIn("mode", "Linear", "Bilinear", "Bicubic", "Trilinear")),
@@ -245,6 +249,7 @@ internal static class OperationCatalog
         new OperationRule(
             GridSampleBackwardRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             OnFunctional("grid_sample")),
         new OperationRule(
             NllLossRule,
@@ -254,11 +259,13 @@ internal static class OperationCatalog
         new OperationRule(
             CtcLossBackwardRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             OnNn("CTCLoss"),
             OnFunctional("ctc_loss")),
         new OperationRule(
             EmbeddingBagMaxRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             new OperationMatch(symbols => symbols.Nn, Nn, new[] { "EmbeddingBag", "EmbeddingBag_from_pretrained" }, EnumIn("mode", "Max"))),
         new OperationRule(
             HistcRule,
@@ -283,6 +290,7 @@ internal static class OperationCatalog
         new OperationRule(
             FusedAttentionBackwardRule,
             DeviceScope.Cuda,
+            backwardOnly: true,
             OnFunctional("scaled_dot_product_attention")));
 
     private static OperationMatch OnTorch(params string[] names) => new(symbols => symbols.Torch, Torch, names);

@@ -16,11 +16,20 @@ internal delegate DeviceScope? ArgumentCondition(ImmutableArray<IArgumentOperati
 internal sealed class OperationRule
 {
     public OperationRule(DiagnosticDescriptor descriptor, DeviceScope scope, params OperationMatch[] matches)
+        : this(descriptor, scope, backwardOnly: false, matches)
+    {
+    }
+
+    public OperationRule(DiagnosticDescriptor descriptor, DeviceScope scope, bool backwardOnly, params OperationMatch[] matches)
     {
         Descriptor = descriptor;
         Scope = scope;
+        BackwardOnly = backwardOnly;
         Matches = matches.ToImmutableArray();
     }
+
+    /// <summary>Whether only the operation's backward pass is nondeterministic: then code that never trains is safe.</summary>
+    public bool BackwardOnly { get; }
 
     public DiagnosticDescriptor Descriptor { get; }
 

@@ -45,6 +45,7 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             }
 
             var lookup = BuildLookup(torch);
+            var kinds = new CodeKinds(start.Compilation, start.Options, start.CancellationToken);
             start.RegisterOperationAction(
                 operation =>
                 {
@@ -57,6 +58,11 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
                     var target = TargetDevices.For(operation.Options, operation.Operation.Syntax.SyntaxTree);
                     foreach (var (rule, match) in candidates)
                     {
+                        if (rule.BackwardOnly && kinds.For(operation.Operation.Syntax.SyntaxTree) != CodeKind.Training)
+                        {
+                            continue;
+                        }
+
                         DeviceScope? scope = rule.Scope;
                         if (match.Condition is { } condition)
                         {

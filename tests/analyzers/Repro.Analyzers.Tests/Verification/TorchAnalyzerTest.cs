@@ -29,8 +29,12 @@ public static class TorchAnalyzerTest
         MetadataReference.CreateFromFile(typeof(TorchSharp.torchvision).Assembly.Location),
     ];
 
-    /// <summary>A test of <typeparamref name="TAnalyzer"/> on <paramref name="source"/> (markup allowed).</summary>
-    public static CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> Create<TAnalyzer>(string source, string? device = null)
+    /// <summary>
+    /// A test of <typeparamref name="TAnalyzer"/> on <paramref name="source"/> (markup allowed). Snippets are
+    /// declared training code (<c>ReproCodeKind</c>), so every rule applies; pass <paramref name="codeKind"/> null to
+    /// let the analyzers classify the code themselves.
+    /// </summary>
+    public static CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> Create<TAnalyzer>(string source, string? device = null, string? codeKind = "training")
         where TAnalyzer : DiagnosticAnalyzer, new()
     {
         var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
@@ -39,6 +43,11 @@ public static class TorchAnalyzerTest
             ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
         };
         Configure(test.TestState, device);
+        if (codeKind is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/codekind.globalconfig", $"is_global = true\nbuild_property.ReproCodeKind = {codeKind}\n"));
+        }
+
         return test;
     }
 
