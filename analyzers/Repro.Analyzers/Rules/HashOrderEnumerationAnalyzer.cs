@@ -55,12 +55,13 @@ public sealed class HashOrderEnumerationAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
+                    // An order that only reaches a console, a log or a progress message cannot change what a run computes.
                     var source = operation.Operation switch
                     {
-                        IForEachLoopOperation loop => loop.Collection.WithoutConversions(),
+                        IForEachLoopOperation loop when !LogSinks.OnlyLogs(loop.Body) => loop.Collection.WithoutConversions(),
                         IInvocationOperation call when Materialising.Contains(call.TargetMethod.Name)
                             && SymbolEqualityComparer.Default.Equals(call.TargetMethod.Unreduced().ContainingType, enumerable)
-                            && call.Arguments.Length > 0 => call.Arguments[0].Value.WithoutConversions(),
+                            && call.Arguments.Length > 0 && !LogSinks.ReachesOnlySinks(call) => call.Arguments[0].Value.WithoutConversions(),
                         _ => null,
                     };
                     if (source?.Type is { } type && collections.Any(candidate => TorchSymbols.Is(type, candidate)))

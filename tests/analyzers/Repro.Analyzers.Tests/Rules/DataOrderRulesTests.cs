@@ -84,7 +84,10 @@ public class DataOrderRulesTests
     public Task Integer_or_sequential_reductions_are_not_reported(string statement) => Run<ParallelFloatReductionAnalyzer>(statement);
 
     [Theory]
-    [InlineData("var set = new HashSet<string>(); foreach (var s in {|REPRO1016:set|}) { }")]
+    [InlineData("var set = new HashSet<string>(); var vocabulary = new List<string>(); foreach (var s in {|REPRO1016:set|}) { vocabulary.Add(s); }")]
+    // Printed and also used: the order reaches data.
+    [InlineData("var set = new HashSet<string>(); var next = 0; var ids = new Dictionary<string, int>(); foreach (var s in {|REPRO1016:set|}) { Console.WriteLine(s); ids[s] = next++; }")]
+    [InlineData("var classes = new Dictionary<string, int>(); var text = string.Join(\", \", {|REPRO1016:classes.Keys|}.ToList()); File.WriteAllText(\"classes.txt\", text);")]
     [InlineData("var classes = new Dictionary<string, int>(); var names = {|REPRO1016:classes.Keys|}.ToList();")]
     [InlineData("var classes = new Dictionary<string, int>(); var pairs = {|REPRO1016:classes|}.Select(p => p.Key).ToArray();")]
     public Task Hash_order_enumeration_is_reported(string statement) => Run<HashOrderEnumerationAnalyzer>(statement);
@@ -93,6 +96,11 @@ public class DataOrderRulesTests
     [InlineData("var set = new HashSet<string>(); foreach (var s in set.Order(StringComparer.Ordinal)) { }")]
     [InlineData("var list = new List<string>(); foreach (var s in list) { }")]
     [InlineData("var classes = new Dictionary<string, int>(); var has = classes.ContainsKey(\"cat\");")]
+    // The order only reaches a person.
+    [InlineData("var counts = new Dictionary<string, int>(); foreach (var (label, n) in counts) { Console.WriteLine($\"{label}: {n}\"); }")]
+    [InlineData("var counts = new Dictionary<string, int>(); var shown = 0; foreach (var pair in counts) { shown++; System.Diagnostics.Debug.WriteLine(pair.Key + \" \" + pair.Value.ToString()); }")]
+    [InlineData("var set = new HashSet<string>(); Console.WriteLine(\"Classes: \" + string.Join(\", \", set.Select(s => s.ToUpperInvariant()).ToList()));")]
+    [InlineData("var set = new HashSet<string>(); Console.Error.WriteLine($\"skipped {string.Join(\", \", set.Take(5))}\");")]
     public Task Sorted_or_ordered_collections_are_not_reported(string statement) => Run<HashOrderEnumerationAnalyzer>(statement);
 
     [Fact]
