@@ -254,8 +254,8 @@ internal static class OperationCatalog
         new OperationRule(
             NllLossRule,
             DeviceScope.Cuda,
-            new OperationMatch(symbols => symbols.Nn, Nn, new[] { "NLLLoss" }, EnumNotIn("reduction", "None")),
-            new OperationMatch(symbols => symbols.Functional, Functional, new[] { "nll_loss" }, EnumNotIn("reduction", "None"))),
+            new OperationMatch(symbols => symbols.Nn, Nn, new[] { "NLLLoss" }, SpatialLoss),
+            new OperationMatch(symbols => symbols.Functional, Functional, new[] { "nll_loss" }, SpatialLoss)),
         new OperationRule(
             CtcLossBackwardRule,
             DeviceScope.Cuda,
@@ -308,6 +308,15 @@ internal static class OperationCatalog
     /// <summary>Nondeterministic unless the enum argument is constantly one of <paramref name="members"/>.</summary>
     private static ArgumentCondition EnumNotIn(string parameter, params string[] members) => (arguments, scope, _) =>
         arguments.Argument(parameter)?.EnumMemberName() is { } name && members.Contains(name) ? null : scope;
+
+    // Only PyTorch's 2-D (spatial, per-pixel) NLL kernel is nondeterministic; a classifier's (N, C) input is not. The
+    // rank is unknown at compile time, so the rule reports only where the file also builds a spatial decoder (a
+    // transposed convolution, upsampling, interpolation, pixel shuffle): the shape of segmentation code.
+    private static DeviceScope? SpatialLoss(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope, TorchSymbols torch) =>
+        EnumNotIn("reduction", "None")(arguments, scope, torch) is { } nondeterministic
+        && arguments.Length > 0 && SpatialDecoders.AppearIn(arguments[0].Syntax.SyntaxTree)
+            ? nondeterministic
+            : null;
 
     private static DeviceScope? HasWeights(ImmutableArray<IArgumentOperation> arguments, DeviceScope scope, TorchSymbols torch) =>
         arguments.Argument("weights") is { } weights && !weights.IsDefaulted() && !weights.Value.IsNullConstant() ? scope : null;

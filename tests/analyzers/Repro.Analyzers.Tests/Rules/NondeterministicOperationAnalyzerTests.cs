@@ -45,8 +45,9 @@ public class NondeterministicOperationAnalyzerTests
     [InlineData("var up = nn.{|REPRO2012:Upsample(scale_factor: new[] { 2.0 }, mode: UpsampleMode.Bicubic)|};")]
     [InlineData("F.{|REPRO2012:upsample_bilinear(x, scale_factor: new[] { 2.0 })|};")]
     [InlineData("F.{|REPRO2013:grid_sample(x, src)|};")]
-    [InlineData("var loss = nn.{|REPRO2014:NLLLoss()|};")]
-    [InlineData("F.{|REPRO2014:nll_loss(x, index, reduction: nn.Reduction.Sum)|};")]
+    // Per-pixel NLL: the file upsamples back to image size, so the loss's input is spatial.
+    [InlineData("var up = nn.Upsample(scale_factor: new[] { 2.0 }); var loss = nn.{|REPRO2014:NLLLoss()|};")]
+    [InlineData("var up = F.interpolate(x, scale_factor: new[] { 2.0 }); F.{|REPRO2014:nll_loss(x, index, reduction: nn.Reduction.Sum)|};")]
     [InlineData("var loss = nn.{|REPRO2015:CTCLoss()|};")]
     [InlineData("F.{|REPRO2015:ctc_loss(x, index, src, w)|};")]
     [InlineData("var bag = nn.{|REPRO2016:EmbeddingBag(10, 4, mode: EmbeddingBagMode.Max)|};")]
@@ -71,6 +72,9 @@ public class NondeterministicOperationAnalyzerTests
     [InlineData("F.interpolate(x, scale_factor: new[] { 2.0 }, mode: InterpolationMode.Nearest);")]
     [InlineData("var up = nn.Upsample(scale_factor: new[] { 2.0 });")]
     [InlineData("var loss = nn.NLLLoss(reduction: nn.Reduction.None);")]
+    // A classifier's NLL loss on (N, C) input: nothing in the file produces per-pixel output.
+    [InlineData("var pool = nn.MaxPool2d(2); var head = nn.Linear(8, 10); var loss = nn.NLLLoss();")]
+    [InlineData("F.nll_loss(F.log_softmax(x, 1), index);")]
     [InlineData("var bag = nn.EmbeddingBag(10, 4, mode: EmbeddingBagMode.Mean);")]
     [InlineData("torch.bincount(index);")]
     [InlineData("torch.bincount(index, null);")]
