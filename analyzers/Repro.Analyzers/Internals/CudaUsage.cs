@@ -28,7 +28,8 @@ internal static class CudaUsage
             OperationKind.Literal);
     }
 
-    private static bool IsCudaUse(IOperation operation, TorchSymbols torch) => operation switch
+    /// <summary>Whether this one operation puts something on CUDA.</summary>
+    public static bool IsCudaUse(IOperation operation, TorchSymbols torch) => operation switch
     {
         IPropertyReferenceOperation { Property.Name: "CUDA" } property => TorchSymbols.Is(property.Property.ContainingType, torch.Torch),
         IFieldReferenceOperation { Field.Name: "CUDA" } field => TorchSymbols.Is(field.Field.ContainingType, torch.DeviceType),

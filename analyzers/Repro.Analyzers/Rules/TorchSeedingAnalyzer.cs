@@ -5,12 +5,17 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Repro.Analyzers.Internals;
+using Repro.Analyzers.Seeding;
 
 namespace Repro.Analyzers.Rules;
 
 /// <summary>
-/// REPRO1008 and REPRO1009, which need the whole compilation: torch randomness with no <c>manual_seed</c> anywhere,
-/// and <c>manual_seed</c> (which seeds only the CPU generator in TorchSharp) in code that runs on CUDA without
+/// REPRO1008 and REPRO1009, which need the whole compilation. In a program or test project they follow each entry
+/// point (Main or the top-level statements, each test method) through the calls, constructors and container
+/// resolutions it makes (<see cref="SeedingFlow"/>): torch randomness reached before <c>manual_seed</c> on some path,
+/// and <c>manual_seed</c> (which seeds only the CPU generator in TorchSharp) on a path that then uses CUDA without
+/// seeding it. A library, which has no entry point, is judged as a whole: randomness with no <c>manual_seed</c>
+/// anywhere, and CPU-only seeding in a project that uses CUDA without
 /// <c>torch.cuda.manual_seed_all</c> or <c>torch.cuda.manual_seed</c> (which seeds the current GPU: enough for a
 /// single-GPU program, the common case). Repro's <c>TorchSeeds.ManualSeed</c> seeds both and satisfies both rules.
 /// </summary>
@@ -20,7 +25,7 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor MissingSeedRule = RuleHelp.CompilationEndRule(
         RuleIds.MissingTorchSeed,
         title: "Torch randomness without torch.manual_seed",
-        message: "'{0}' draws from torch's global generator, but nothing in this project calls torch.manual_seed: weights, dropout and samples differ on every run",
+        message: "'{0}' draws from torch's global generator {1}: weights, dropout and samples differ on every run",
         RuleCategories.Randomness,
         DiagnosticSeverity.Warning,
         description: "Random tensors, random initialisation (every Linear, Conv or RNN module), dropout and samplers draw from "
@@ -65,8 +70,46 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
                 },
                 OperationKind.Invocation,
                 OperationKind.MethodReference);
-            start.RegisterCompilationEndAction(end => state.Report(end));
+            var flows = new FlowCollection(torch);
+            start.RegisterOperationBlockAction(flows.Add);
+            start.RegisterCompilationEndAction(end =>
+            {
+                var entryPoints = flows.EntryPoints(end.Compilation, end.CancellationToken).ToList();
+                if (entryPoints.Count == 0)
+                {
+                    state.Report(end);
+                }
+                else
+                {
+                    ReportFromEntryPoints(end, flows.CreateFlow(), entryPoints);
+                }
+            });
         });
+    }
+
+    private static void ReportFromEntryPoints(CompilationAnalysisContext end, SeedingFlow flow, List<(IMethodSymbol Method, string Name, bool IsTest)> entryPoints)
+    {
+        var reported = new HashSet<Location>();
+        foreach (var (method, name, isTest) in entryPoints)
+        {
+            var findings = flow.RunEntryPoint(method, constructContainingType: isTest && !method.IsStatic);
+            foreach (var draw in findings.UnseededDraws.OrderBy(d => d.Location.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start))
+            {
+                if (reported.Add(draw.Location))
+                {
+                    end.ReportDiagnostic(Diagnostic.Create(MissingSeedRule, draw.Location, draw.Member, "before anything on the path from " + name + " calls torch.manual_seed"));
+                }
+            }
+
+            foreach (var seed in findings.CpuOnlySeeds)
+            {
+                var target = TargetDevices.For(end.Options, seed.Location.SourceTree!);
+                if (target.CanOccur(DeviceScope.Cuda) && (findings.CudaBeforeCudaSeed || target == TargetDevice.Cuda) && reported.Add(seed.Location))
+                {
+                    end.ReportDiagnostic(Diagnostic.Create(CpuOnlyRule, seed.Location, seed.Member));
+                }
+            }
+        }
     }
 
     /// <summary>What one compilation does with torch's generators; written from concurrent operation actions.</summary>
@@ -114,7 +157,7 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
                 if (_cpuSeeds.Count == 0 && _draws.Count > 0)
                 {
                     var (location, member) = Locations.FirstInSource(_draws);
-                    end.ReportDiagnostic(Diagnostic.Create(MissingSeedRule, location, member));
+                    end.ReportDiagnostic(Diagnostic.Create(MissingSeedRule, location, member, "but nothing in this project calls torch.manual_seed"));
                 }
 
                 if (_seedsCuda)
