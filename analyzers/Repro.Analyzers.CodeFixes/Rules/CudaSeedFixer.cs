@@ -1,13 +1,11 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Simplification;
+using Repro.Analyzers.CodeFixes.Internals;
 using Repro.Analyzers.Internals;
 
 namespace Repro.Analyzers.CodeFixes.Rules;
@@ -18,43 +16,23 @@ namespace Repro.Analyzers.CodeFixes.Rules;
 /// property), so repeating it cannot run a side effect twice.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CudaSeedFixer)), Shared]
-public sealed class CudaSeedFixer : CodeFixProvider
+public sealed class CudaSeedFixer : NodeFixProvider<InvocationExpressionSyntax>
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.CpuOnlyTorchSeed);
+    protected override string DiagnosticId => RuleIds.CpuOnlyTorchSeed;
 
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override NodeFix? CreateFix(FixTarget<InvocationExpressionSyntax> target)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        if (target.Node is not { ArgumentList.Arguments: [{ Expression: var seed }] } invocation
+            || !IsPlainValue(seed)
+            || invocation.FirstAncestorOrSelf<StatementSyntax>() is not { } statement
+            || statement.Parent is not (BlockSyntax or GlobalStatementSyntax))
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax
-                {
-                    ArgumentList.Arguments: [{ Expression: var seed }],
-                } invocation
-                || !IsPlainValue(seed)
-                || invocation.FirstAncestorOrSelf<StatementSyntax>() is not { } statement
-                || statement.Parent is not (BlockSyntax or GlobalStatementSyntax))
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Seed the CUDA generators too (torch.cuda.manual_seed_all)",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(AddCudaSeed(root, invocation, statement, seed))),
-                    equivalenceKey: RuleIds.CpuOnlyTorchSeed),
-                diagnostic);
-        }
+        var root = target.Root;
+        return new NodeFix("Seed the CUDA generators too (torch.cuda.manual_seed_all)", _ => AddCudaSeed(root, invocation, statement, seed));
     }
 
     private static bool IsPlainValue(ExpressionSyntax seed) => seed is LiteralExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax

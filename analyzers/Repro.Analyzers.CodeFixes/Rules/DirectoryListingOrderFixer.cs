@@ -1,15 +1,13 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Repro.Analyzers.CodeFixes.Internals;
 using Repro.Analyzers.Internals;
 
 namespace Repro.Analyzers.CodeFixes.Rules;
@@ -20,39 +18,20 @@ namespace Repro.Analyzers.CodeFixes.Rules;
 /// machines too. An array result stays an array (<c>ToArray()</c>) so the code around it still compiles.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DirectoryListingOrderFixer)), Shared]
-public sealed class DirectoryListingOrderFixer : CodeFixProvider
+public sealed class DirectoryListingOrderFixer : NodeFixProvider<InvocationExpressionSyntax>
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnorderedDirectoryListing);
+    protected override string DiagnosticId => RuleIds.UnorderedDirectoryListing;
 
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override NodeFix? CreateFix(FixTarget<InvocationExpressionSyntax> target)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (target.Model.GetTypeInfo(target.Node, target.Cancellation).Type is not { } type)
         {
-            return;
+            return null;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax listing
-                || model.GetTypeInfo(listing, context.CancellationToken).Type is not { } type)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Sort the listing ordinally",
-                    cancellationToken => Task.FromResult(context.Document.WithSyntaxRoot(Sorted(root, model, listing, type, cancellationToken))),
-                    equivalenceKey: RuleIds.UnorderedDirectoryListing),
-                diagnostic);
-        }
+        var (root, model, listing) = (target.Root, target.Model, target.Node);
+        return new NodeFix("Sort the listing ordinally", cancellation => Sorted(root, model, listing, type, cancellation));
     }
 
     private static SyntaxNode Sorted(SyntaxNode root, SemanticModel model, InvocationExpressionSyntax listing, ITypeSymbol type, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public class DirectoryListingOrderFixerTests
         class Reader
         {
             string[] Images(string folder) => Directory.[|GetFiles(folder, "*.png")|];
-            int Lines(string folder) => Directory.[|EnumerateFiles(folder)|].Sum(f => f.Length);
+            string First(string folder) => Directory.[|EnumerateFiles(folder)|].First();
             FileInfo[] Infos(string folder) => new DirectoryInfo(folder).[|GetFiles()|];
         }
         """,
@@ -26,7 +26,7 @@ public class DirectoryListingOrderFixerTests
         class Reader
         {
             string[] Images(string folder) => Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal).ToArray();
-            int Lines(string folder) => Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Sum(f => f.Length);
+            string First(string folder) => Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).First();
             FileInfo[] Infos(string folder) => new DirectoryInfo(folder).GetFiles().OrderBy(entry => entry.FullName, StringComparer.Ordinal).ToArray();
         }
         """);
@@ -41,6 +41,7 @@ public class DirectoryListingOrderFixerTests
             {
                 foreach (var file in Directory.[|GetFiles(folder)|])
                 {
+                    System.Console.WriteLine(file);
                 }
             }
         }
@@ -55,6 +56,7 @@ public class DirectoryListingOrderFixerTests
             {
                 foreach (var file in Directory.GetFiles(folder).Order(System.StringComparer.Ordinal).ToArray())
                 {
+                    System.Console.WriteLine(file);
                 }
             }
         }
