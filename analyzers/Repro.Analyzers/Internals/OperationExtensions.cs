@@ -96,6 +96,27 @@ internal static class OperationExtensions
     /// The method a call, a constructor call or a method group targets, with the arguments the call passes;
     /// <c>Arguments</c> is null for a method group (nothing is passed yet) and both are null for anything else.
     /// </summary>
+    /// <summary>
+    /// The method a call, object creation or method group targets, without touching its arguments: Roslyn builds
+    /// argument operations on first access, so rules ask for them (<see cref="CallArguments"/>) only for calls they match.
+    /// </summary>
+    public static IMethodSymbol? CallTarget(this IOperation operation) => operation switch
+    {
+        IInvocationOperation invocation => invocation.TargetMethod.Unreduced(),
+        IObjectCreationOperation creation => creation.Constructor,
+        IMethodReferenceOperation reference => reference.Method,
+        _ => null,
+    };
+
+    /// <summary>The arguments of a call or object creation; null for a method group, which has none.</summary>
+    public static ImmutableArray<IArgumentOperation>? CallArguments(this IOperation operation) => operation switch
+    {
+        IInvocationOperation invocation => invocation.Arguments,
+        IObjectCreationOperation { Constructor: not null } creation => creation.Arguments,
+        _ => null,
+    };
+
+    /// <summary>The target and arguments of a call; builds the arguments, so use it only once the call is known to matter.</summary>
     public static (IMethodSymbol? Method, ImmutableArray<IArgumentOperation>? Arguments) Call(this IOperation operation) => operation switch
     {
         IInvocationOperation invocation => (invocation.TargetMethod.Unreduced(), invocation.Arguments),

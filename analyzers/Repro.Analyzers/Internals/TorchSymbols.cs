@@ -73,6 +73,11 @@ internal sealed class TorchSymbols
     public static TorchSymbols? TryCreate(Compilation compilation) =>
         compilation.GetTypeByMetadataName("TorchSharp.torch") is { } torch ? new TorchSymbols(compilation, torch) : null;
 
+    /// <summary>Whether <paramref name="type"/> is declared in TorchSharp or Repro.TorchSharp: a cheap first test before argument work.</summary>
+    public static bool IsTorchAssembly(INamedTypeSymbol type, TorchSymbols torch) =>
+        SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, torch.Torch.ContainingAssembly)
+        || (torch.ReproTorchSeeds is { } seeds && SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, seeds.ContainingAssembly));
+
     /// <summary>Whether <paramref name="type"/> is exactly <paramref name="expected"/> (generic definitions compared by their original definition).</summary>
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? expected) =>
         type is not null && expected is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expected);

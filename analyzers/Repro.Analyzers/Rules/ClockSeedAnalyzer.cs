@@ -47,13 +47,13 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation.Call();
-                    if (method is null || arguments is null || !IsSeedSink(method, random, torch))
+                    var method = operation.Operation.CallTarget();
+                    if (method is null || !IsSeedSink(method, random, torch) || operation.Operation.CallArguments() is not { } arguments)
                     {
                         return;
                     }
 
-                    foreach (var argument in arguments.Value)
+                    foreach (var argument in arguments)
                     {
                         if (argument.Parameter is { } parameter
                             && parameter.Name.Equals("seed", StringComparison.OrdinalIgnoreCase)
@@ -74,6 +74,12 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
 
     private static bool IsSeedSink(IMethodSymbol method, INamedTypeSymbol? random, TorchSymbols? torch)
     {
+        // By name first: almost every call in a project is none of these, and a string comparison is the cheapest no.
+        if (method.MethodKind != MethodKind.Constructor && method.Name is not ("manual_seed" or "manual_seed_all" or "ManualSeed" or "DataLoader"))
+        {
+            return false;
+        }
+
         var type = method.ContainingType.OriginalDefinition;
         if (method.MethodKind == MethodKind.Constructor && SymbolEqualityComparer.Default.Equals(type, random))
         {

@@ -101,8 +101,7 @@ public sealed class DataLoaderWorkerRaceAnalyzer : DiagnosticAnalyzer
     /// <summary>The dataset's static type when <paramref name="call"/> creates a DataLoader with more than one worker.</summary>
     private static ITypeSymbol? ParallelLoaderDataset(IOperation call, TorchSymbols torch)
     {
-        var (method, passed) = call.Call();
-        if (method is null || passed is not { } arguments || !torch.IsDataLoaderFactory(method))
+        if (call.CallTarget() is not { } method || !torch.IsDataLoaderFactory(method) || call.CallArguments() is not { } arguments)
         {
             return null;
         }

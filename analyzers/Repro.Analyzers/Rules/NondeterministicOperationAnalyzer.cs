@@ -49,11 +49,13 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation.Call();
+                    var method = operation.Operation.CallTarget();
                     if (method is null || !lookup.TryGetValue((method.ContainingType.OriginalDefinition, method.Name), out var candidates))
                     {
                         return;
                     }
+
+                    var arguments = operation.Operation.CallArguments();
 
                     var target = TargetDevices.For(operation.Options, operation.Operation.Syntax.SyntaxTree);
                     foreach (var (rule, match) in candidates)

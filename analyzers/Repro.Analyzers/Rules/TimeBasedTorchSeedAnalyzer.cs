@@ -41,7 +41,7 @@ public sealed class TimeBasedTorchSeedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var method = operation.Operation.Call().Method;
+                    var method = operation.Operation.CallTarget();
                     if (method is { Name: "seed", Parameters.Length: 0 } && IsTorchGenerator(method.ContainingType, torch))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(

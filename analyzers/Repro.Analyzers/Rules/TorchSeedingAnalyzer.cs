@@ -61,11 +61,9 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation.Call();
-                    if (method is not null)
+                    if (operation.Operation.CallTarget() is { } method)
                     {
-                        // A method group passes no generator, so it draws from the global one.
-                        state.Observe(method, arguments ?? ImmutableArray<IArgumentOperation>.Empty, operation.Operation, torch);
+                        state.Observe(method, operation.Operation, torch);
                     }
                 },
                 OperationKind.Invocation,
@@ -129,9 +127,16 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        public void Observe(IMethodSymbol method, ImmutableArray<IArgumentOperation> arguments, IOperation operation, TorchSymbols torch)
+        public void Observe(IMethodSymbol method, IOperation operation, TorchSymbols torch)
         {
             var type = method.ContainingType;
+            if (!TorchSymbols.IsTorchAssembly(type, torch))
+            {
+                return;
+            }
+
+            // A method group passes no generator, so it draws from the global one.
+            var arguments = operation.CallArguments() ?? ImmutableArray<IArgumentOperation>.Empty;
             lock (_gate)
             {
                 if (method.Name == "manual_seed" && (TorchSymbols.Is(type, torch.Torch) || TorchSymbols.Is(type, torch.Random)))

@@ -44,7 +44,7 @@ public sealed class UnseedableVisionTransformAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var method = operation.Operation.Call().Method;
+                    var method = operation.Operation.CallTarget();
                     if (method is not null && Transforms.Contains(method.Name) && TorchSymbols.Is(method.ContainingType, transforms))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(Rule, Locations.OfCall(operation.Operation.Syntax), method.Name));

@@ -41,8 +41,8 @@ public sealed class UnseededDataLoaderShuffleAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    var (method, arguments) = operation.Operation.Call();
-                    if (method is not null && arguments is { } passed && torch.IsDataLoaderFactory(method) && ShufflesWithoutSeed(passed))
+                    if (operation.Operation.CallTarget() is { } method && torch.IsDataLoaderFactory(method)
+                        && operation.Operation.CallArguments() is { } passed && ShufflesWithoutSeed(passed))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(Rule, operation.Operation.Syntax.GetLocation()));
                     }
