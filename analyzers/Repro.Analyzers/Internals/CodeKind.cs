@@ -67,9 +67,13 @@ internal sealed class CodeKinds
         return _inferred.Value;
     }
 
+    /// <summary>Whether the compilation references xUnit, NUnit, MSTest or TUnit: a test project.</summary>
+    public static bool ReferencesTestFramework(Compilation compilation) =>
+        compilation.ReferencedAssemblyNames.Any(assembly => s_testFrameworks.Contains(assembly.Name, StringComparer.OrdinalIgnoreCase));
+
     private static CodeKind Infer(Compilation compilation, CancellationToken cancellation)
     {
-        if (compilation.ReferencedAssemblyNames.Any(assembly => s_testFrameworks.Contains(assembly.Name, StringComparer.OrdinalIgnoreCase)))
+        if (ReferencesTestFramework(compilation))
         {
             return CodeKind.Test;
         }

@@ -68,11 +68,18 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
                 },
                 OperationKind.Invocation,
                 OperationKind.MethodReference);
+            // Entry points exist only in programs and test projects; a library is judged as a whole and needs no flow.
             var flows = new FlowCollection(torch);
-            start.RegisterOperationBlockAction(flows.Add);
+            var followsEntryPoints = start.Compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication
+                || CodeKinds.ReferencesTestFramework(start.Compilation);
+            if (followsEntryPoints)
+            {
+                start.RegisterOperationBlockAction(flows.Add);
+            }
+
             start.RegisterCompilationEndAction(end =>
             {
-                var entryPoints = flows.EntryPoints(end.Compilation, end.CancellationToken).ToList();
+                var entryPoints = followsEntryPoints ? flows.EntryPoints(end.Compilation, end.CancellationToken).ToList() : new();
                 if (entryPoints.Count == 0)
                 {
                     state.Report(end);

@@ -82,12 +82,36 @@ internal sealed class FlowSummarizer
         }
     }
 
-    private FlowNode? Children(IOperation operation) => Sequence(operation.ChildOperations.Select(Summarize).ToArray());
+    private FlowNode? Children(IOperation operation)
+    {
+        // Most subtrees hold nothing seeding cares about: allocate only once a child does.
+        List<FlowNode>? kept = null;
+        foreach (var child in operation.ChildOperations)
+        {
+            if (Summarize(child) is { } node)
+            {
+                (kept ??= new List<FlowNode>()).Add(node);
+            }
+        }
+
+        return kept is null ? null : kept.Count == 1 ? kept[0] : Sequence(kept.ToArray());
+    }
 
     private FlowNode? Event(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         var type = method.ContainingType;
+        if (!TorchSymbols.IsTorchAssembly(type, _torch))
+        {
+            if (s_resolvers.Contains(method.Name) && method.TypeArguments.Length == 1 && method.TypeArguments[0] is INamedTypeSymbol resolvedType && InSource(resolvedType))
+            {
+                return new ResolveNode(resolvedType);
+            }
+
+            var callee = method.ReducedFrom ?? method;
+            return InSource(callee.ContainingType) || callee.MethodKind == MethodKind.LocalFunction ? new CallNode(callee.OriginalDefinition) : null;
+        }
+
         if (method.Name == "manual_seed" && (TorchSymbols.Is(type, _torch.Torch) || TorchSymbols.Is(type, _torch.Random)))
         {
             return new SeedNode(cpu: true, cuda: false, invocation.Syntax.GetLocation(), TorchSymbols.Is(type, _torch.Torch) ? "torch.manual_seed" : "torch.random.manual_seed");
@@ -113,13 +137,7 @@ internal sealed class FlowSummarizer
             return CudaNode.Instance;
         }
 
-        if (s_resolvers.Contains(method.Name) && method.TypeArguments.Length == 1 && method.TypeArguments[0] is INamedTypeSymbol resolved && InSource(resolved))
-        {
-            return new ResolveNode(resolved);
-        }
-
-        var target = method.ReducedFrom ?? method;
-        return InSource(target.ContainingType) || target.MethodKind == MethodKind.LocalFunction ? new CallNode(target.OriginalDefinition) : null;
+        return null;
     }
 
     private static bool InSource(INamedTypeSymbol? type) => type is { DeclaringSyntaxReferences.Length: > 0 };
