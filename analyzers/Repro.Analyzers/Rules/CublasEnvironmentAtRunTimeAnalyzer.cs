@@ -25,6 +25,9 @@ public sealed class CublasEnvironmentAtRunTimeAnalyzer : DiagnosticAnalyzer
             + "native libraries never read, and cuBLAS reads the variable once when it initialises. Deterministic cuBLAS "
             + "needs CUBLAS_WORKSPACE_CONFIG=:4096:8 (or :16:8) in the environment the process starts with.");
 
+    // Only members that set an environment variable can be reported.
+    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("SetEnvironmentVariable");
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -41,7 +44,8 @@ public sealed class CublasEnvironmentAtRunTimeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(
+            start.RegisterOperationActionWhereMentioned(
+                MentionedNames,
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;

@@ -28,6 +28,10 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             + "surviving value differs between runs. Boolean masks and unique indices are deterministic, which the "
             + "analyzer cannot see, hence information rather than a warning.");
 
+    // Only members that name an operation of the catalog can call one.
+    private static readonly ImmutableHashSet<string> CatalogNames =
+        OperationCatalog.Rules.SelectMany(rule => rule.Matches).SelectMany(match => match.Names).ToImmutableHashSet();
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         OperationCatalog.Rules.Select(rule => rule.Descriptor).Append(IndexedAssignmentRule).ToImmutableArray();
@@ -46,7 +50,8 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
 
             var lookup = BuildLookup(torch);
             var kinds = new CodeKinds(start.Compilation, start.Options, start.CancellationToken);
-            start.RegisterOperationAction(
+            start.RegisterOperationActionWhereMentioned(
+                CatalogNames,
                 operation =>
                 {
                     var method = operation.Operation.CallTarget();

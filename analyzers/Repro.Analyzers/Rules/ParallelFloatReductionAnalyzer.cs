@@ -27,6 +27,9 @@ public sealed class ParallelFloatReductionAnalyzer : DiagnosticAnalyzer
 
     private static readonly ImmutableHashSet<string> Reductions = ImmutableHashSet.Create("Sum", "Average", "Aggregate");
 
+    // Only members that reduce in parallel can be reported.
+    private static readonly ImmutableHashSet<string> MentionedNames = Reductions.Union(new[] { "For", "ForEach" });
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -39,7 +42,8 @@ public sealed class ParallelFloatReductionAnalyzer : DiagnosticAnalyzer
         {
             var plinq = start.Compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
             var parallel = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
-            start.RegisterOperationAction(
+            start.RegisterOperationActionWhereMentioned(
+                MentionedNames,
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;

@@ -23,6 +23,9 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer
         description: "Random.Shared is a process-wide generator with an unpredictable seed that the program cannot set. "
             + "Shuffles, splits or augmentations that draw from it differ on every run.");
 
+    // Only members that read Random.Shared can be reported.
+    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("Shared");
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -38,7 +41,8 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(
+            start.RegisterOperationActionWhereMentioned(
+                MentionedNames,
                 operation =>
                 {
                     var reference = (IPropertyReferenceOperation)operation.Operation;

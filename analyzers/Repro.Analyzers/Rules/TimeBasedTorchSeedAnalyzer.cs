@@ -22,6 +22,9 @@ public sealed class TimeBasedTorchSeedAnalyzer : DiagnosticAnalyzer
         description: "TorchSharp's seed() functions pick a non-deterministic seed (the current time) and return it. Everything "
             + "the generator draws afterwards differs between runs, even after an earlier manual_seed.");
 
+    // Only members that call a generator's seed() can be reported.
+    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("seed");
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -38,7 +41,8 @@ public sealed class TimeBasedTorchSeedAnalyzer : DiagnosticAnalyzer
             }
 
             // Invocations and method groups (`Func<long> reseed = torch.seed;`) alike.
-            start.RegisterOperationAction(
+            start.RegisterOperationActionWhereMentioned(
+                MentionedNames,
                 operation =>
                 {
                     var method = operation.Operation.CallTarget();

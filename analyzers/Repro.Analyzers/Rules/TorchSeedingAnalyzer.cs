@@ -58,7 +58,8 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
 
             var state = new State();
             CudaUsage.Register(start, torch, state.AddCudaUse);
-            start.RegisterOperationAction(
+            start.RegisterOperationActionWhereMentioned(
+                TorchRandomness.Names,
                 operation =>
                 {
                     if (operation.Operation.CallTarget() is { } method)

@@ -24,6 +24,9 @@ public sealed class UnseededRandomAnalyzer : DiagnosticAnalyzer
             + "augmentations and initialisations that use it differ on every run. Pass a seed that the run records.",
         helpLinkUri: RuleHelp.For(RuleIds.UnseededRandom));
 
+    // Only members that name Random (or create an object by target type) can create one.
+    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("Random", IdentifierIndex.TargetTypedNew);
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -41,7 +44,8 @@ public sealed class UnseededRandomAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(
+            start.RegisterOperationActionWhereMentioned(
+                MentionedNames,
                 operation =>
                 {
                     var creation = (IObjectCreationOperation)operation.Operation;
