@@ -39,15 +39,13 @@ internal sealed class SeedingFlow
 {
     private const int MaxResolveDepth = 4;
 
-    private readonly IReadOnlyDictionary<IMethodSymbol, FlowNode> _bodies;
-    private readonly IReadOnlyDictionary<INamedTypeSymbol, ImmutableArray<FlowNode>> _initializers;
+    private readonly FlowSource _source;
     private readonly Dictionary<(IMethodSymbol Method, SeedState State), (SeedState? Out, Findings Findings)> _memo = new();
     private readonly HashSet<IMethodSymbol> _active = new(SymbolEqualityComparer.Default);
 
-    public SeedingFlow(IReadOnlyDictionary<IMethodSymbol, FlowNode> bodies, IReadOnlyDictionary<INamedTypeSymbol, ImmutableArray<FlowNode>> initializers)
+    public SeedingFlow(FlowSource source)
     {
-        _bodies = bodies;
-        _initializers = initializers;
+        _source = source;
     }
 
     /// <summary>Runs <paramref name="entry"/> from an unseeded process; a test method first has its class constructed.</summary>
@@ -88,7 +86,7 @@ internal sealed class SeedingFlow
         if (method.MethodKind == MethodKind.Constructor && !method.IsStatic)
         {
             current = RunInitializers(method.ContainingType, state, findings);
-            if (current is { } initialized && !_bodies.ContainsKey(method) && method.ContainingType.BaseType is { } baseType
+            if (current is { } initialized && !_source.HasBody(method) && method.ContainingType.BaseType is { } baseType
                 && baseType.InstanceConstructors.FirstOrDefault(c => c.Parameters.Length == 0) is { } baseConstructor)
             {
                 // An implicit constructor calls the base type's parameterless one.
@@ -98,7 +96,7 @@ internal sealed class SeedingFlow
             }
         }
 
-        if (current is { } beforeBody && _bodies.TryGetValue(method, out var body))
+        if (current is { } beforeBody && _source.Body(method) is { } body)
         {
             current = Run(body, beforeBody, findings, returns);
         }
@@ -117,9 +115,8 @@ internal sealed class SeedingFlow
     private SeedState? RunInitializers(INamedTypeSymbol type, SeedState state, Findings findings)
     {
         SeedState? current = state;
-        if (_initializers.TryGetValue(type.OriginalDefinition, out var initializers))
         {
-            foreach (var initializer in initializers)
+            foreach (var initializer in _source.Initializers(type.OriginalDefinition))
             {
                 if (current is not { } before)
                 {

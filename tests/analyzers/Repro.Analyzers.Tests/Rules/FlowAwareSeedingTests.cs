@@ -245,6 +245,23 @@ public class FlowAwareSeedingTests
         }
         """).RunAsync();
 
+    [Fact]
+    public Task Code_no_entry_point_reaches_is_not_reported_in_a_program() => Program("""
+        System.Console.WriteLine("evaluation only");
+
+        sealed class Unused
+        {
+            private readonly nn.Module<Tensor, Tensor> _layer = nn.Linear(3, 3);
+
+            public Tensor Noise() => torch.rand(3);
+        }
+
+        sealed class Box(int size)
+        {
+            public Tensor Make() => torch.rand(size);
+        }
+        """).RunAsync();
+
     private static Microsoft.CodeAnalysis.CSharp.Testing.CSharpAnalyzerTest<TorchSeedingAnalyzer, DefaultVerifier> Program(string source)
     {
         var test = TorchAnalyzerTest.Create<TorchSeedingAnalyzer>(TorchAnalyzerTest.Usings + source);
