@@ -8,7 +8,7 @@ using Repro.Analyzers.Tests.Verification;
 namespace Repro.Analyzers.Tests.Realistic;
 
 /// <summary>
-/// Five training programs written for this test (Realistic/Programs), each twice: as first written, with the
+/// Five training programs and an inference service written for this test (Realistic/Programs), each twice: as first written, with the
 /// exact diagnostics every Repro analyzer must report marked in the source, and fixed, where none may remain.
 /// All analyzers run together on each program, as in a build.
 /// </summary>
@@ -21,6 +21,7 @@ public partial class RealisticProgramsTests
         "TabularRegression",
         "SegmentationGpu",
         "RecommenderEmbeddings",
+        "InferenceService",
     ];
 
     public static TheoryData<string> Programs { get; } = new(ProgramNames);
