@@ -8,7 +8,7 @@ using Repro.Analyzers.Tests.Verification;
 namespace Repro.Analyzers.Tests.Realistic;
 
 /// <summary>
-/// Five training programs and an inference service written for this test (Realistic/Programs), each twice: as first written, with the
+/// Five training programs, an inference service and a test project written for this test (Realistic/Programs), each twice: as first written, with the
 /// exact diagnostics every Repro analyzer must report marked in the source, and fixed, where none may remain.
 /// All analyzers run together on each program, as in a build.
 /// </summary>
@@ -22,6 +22,7 @@ public partial class RealisticProgramsTests
         "SegmentationGpu",
         "RecommenderEmbeddings",
         "InferenceService",
+        "ModelTests",
     ];
 
     public static TheoryData<string> Programs { get; } = new(ProgramNames);
@@ -53,6 +54,13 @@ public partial class RealisticProgramsTests
         var device = DeviceLine().Match(source) is { Success: true } match ? match.Groups[1].Value : null;
         var test = new AllRulesTest { TestCode = source, ReferenceAssemblies = ReferenceAssemblies.Net.Net80 };
         TorchAnalyzerTest.Configure(test.TestState, device);
+        if (source.Contains("// references: xunit", StringComparison.Ordinal))
+        {
+            // A test project: the real xUnit assembly, as a test project references it.
+            test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(FactAttribute).Assembly.Location));
+            test.TestState.AdditionalReferences.Add(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(Assert).Assembly.Location));
+        }
+
         return test.RunAsync();
     }
 
