@@ -15,17 +15,13 @@ namespace Repro.Analyzers.Internals;
 /// Where each identifier occurs in a syntax tree, built once per tree and shared by every rule: a rule that can only
 /// fire on a call named <c>manual_seed</c> asks whether a method mentions that name before asking Roslyn for a
 /// callback on each of its operations. Besides identifiers it records <see cref="TargetTypedNew"/> for
-/// <c>new(…)</c>, <see cref="IndexedAssignment"/> for <c>…] =</c>, <see cref="CudaString"/> for string literals that
-/// start with "cuda", and, for a using alias
+/// <c>new(…)</c>, <see cref="CudaString"/> for string literals that start with "cuda", and, for a using alias
 /// (<c>using R = System.Random;</c>), each use of the alias under the aliased type's name as well.
 /// </summary>
 internal sealed class IdentifierIndex
 {
     /// <summary>Recorded where a target-typed <c>new(…)</c> creates an object whose type the method does not name.</summary>
     public const string TargetTypedNew = "new()";
-
-    /// <summary>Recorded where an indexer is assigned (<c>…] =</c>, <c>…] +=</c> and the other assignment operators).</summary>
-    public const string IndexedAssignment = "]=";
 
     /// <summary>Recorded where a string literal starts with "cuda" (a device string).</summary>
     public const string CudaString = "\"cuda";
@@ -53,9 +49,6 @@ internal sealed class IdentifierIndex
                         Add(target, token.SpanStart);
                     }
 
-                    break;
-                case var kind when previous.IsKind(SyntaxKind.CloseBracketToken) && SyntaxFacts.IsAssignmentExpressionOperatorToken(kind):
-                    Add(IndexedAssignment, token.SpanStart);
                     break;
                 case SyntaxKind.OpenParenToken when previous.IsKind(SyntaxKind.NewKeyword):
                     Add(TargetTypedNew, token.SpanStart);

@@ -28,9 +28,6 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             + "surviving value differs between runs. Boolean masks and unique indices are deterministic, which the "
             + "analyzer cannot see, hence information rather than a warning.");
 
-    // Only members that assign through an indexer (`…] =`) can hold t[indices] = v.
-    private static readonly ImmutableHashSet<string> IndexedAssignmentMarks = ImmutableHashSet.Create(IdentifierIndex.IndexedAssignment);
-
     // Only members that name an operation of the catalog can call one.
     private static readonly ImmutableHashSet<string> CatalogNames =
         OperationCatalog.Rules.SelectMany(rule => rule.Matches).SelectMany(match => match.Names).ToImmutableHashSet();
@@ -90,8 +87,7 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
                 OperationKind.Invocation,
                 OperationKind.MethodReference);
 
-            start.RegisterOperationActionWhereMentioned(
-                IndexedAssignmentMarks,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var reference = (IPropertyReferenceOperation)operation.Operation;
