@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -12,14 +11,10 @@ namespace Repro.Analyzers.Internals;
 /// </summary>
 internal static class CudaUsage
 {
-    // Only members that write CUDA, cuda or a "cuda…" string can put something on CUDA.
-    private static readonly ImmutableHashSet<string> Names = ImmutableHashSet.Create("CUDA", "cuda", IdentifierIndex.CudaString);
-
     /// <summary>Calls <paramref name="onUse"/> (from any thread) for every CUDA use in the compilation.</summary>
     public static void Register(CompilationStartAnalysisContext start, TorchSymbols torch, Action<Location> onUse)
     {
-        start.RegisterOperationActionWhereMentioned(
-            Names,
+        start.RegisterOperationAction(
             operation =>
             {
                 if (IsCudaUse(operation.Operation, torch))

@@ -29,10 +29,6 @@ internal static class TorchRandomness
         "Transformer", "TransformerEncoderLayer", "TransformerDecoderLayer", "Dropout", "Dropout1d", "Dropout2d",
         "Dropout3d", "AlphaDropout", "FeatureAlphaDropout", "RReLU");
 
-    /// <summary>Every name a draw or a seed can be written with: members that mention none of them need no callbacks.</summary>
-    public static ImmutableHashSet<string> Names { get; } = TorchSamplers.Union(TensorSamplers).Union(FunctionalSamplers).Union(RandomInitializers)
-        .Union(RandomModules).Union(new[] { "manual_seed", "manual_seed_all", "ManualSeed" });
-
     /// <summary>
     /// Whether the call draws from the global generator: a sampling function, a random initializer or a module
     /// factory, unless an explicit generator is passed.

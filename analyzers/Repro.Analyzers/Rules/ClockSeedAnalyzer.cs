@@ -30,9 +30,6 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
     // Depth of local-to-local assignments followed; deeper chains are rare and the walk stays cheap.
     private const int MaximumDepth = 8;
 
-    // Only members that name a seed sink (or create an object by target type) can hold one.
-    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("Random", "Generator", "manual_seed", "manual_seed_all", "ManualSeed", "DataLoader", "IterableDataLoader", IdentifierIndex.TargetTypedNew);
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -47,8 +44,7 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
             var torch = TorchSymbols.TryCreate(start.Compilation);
             var random = start.Compilation.GetTypeByMetadataName("System.Random");
 
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var method = operation.Operation.CallTarget();

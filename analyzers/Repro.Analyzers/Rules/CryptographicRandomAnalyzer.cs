@@ -27,9 +27,6 @@ public sealed class CryptographicRandomAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableHashSet<string> Members = ImmutableHashSet.Create(
         "Create", "Fill", "GetBytes", "GetInt32", "GetItems", "GetNonZeroBytes", "GetHexString", "GetString", "Shuffle");
 
-    // Only members that call one of these methods can be reported.
-    private static readonly ImmutableHashSet<string> MentionedNames = Members;
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -46,8 +43,7 @@ public sealed class CryptographicRandomAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var method = ((IInvocationOperation)operation.Operation).TargetMethod;

@@ -25,9 +25,6 @@ public sealed class CublasEnvironmentAtRunTimeAnalyzer : DiagnosticAnalyzer
             + "native libraries never read, and cuBLAS reads the variable once when it initialises. Deterministic cuBLAS "
             + "needs CUBLAS_WORKSPACE_CONFIG=:4096:8 (or :16:8) in the environment the process starts with.");
 
-    // Only members that set an environment variable can be reported.
-    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("SetEnvironmentVariable");
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -44,8 +41,7 @@ public sealed class CublasEnvironmentAtRunTimeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;

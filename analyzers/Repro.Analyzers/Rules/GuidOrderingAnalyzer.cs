@@ -28,9 +28,6 @@ public sealed class GuidOrderingAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableArray<string> LinqTypes = ImmutableArray.Create(
         "System.Linq.Enumerable", "System.Linq.Queryable", "System.Linq.ParallelEnumerable");
 
-    // Only members that call Guid.NewGuid can order by it.
-    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("NewGuid");
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -48,8 +45,7 @@ public sealed class GuidOrderingAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;

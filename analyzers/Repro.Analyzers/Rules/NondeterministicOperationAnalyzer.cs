@@ -28,10 +28,6 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             + "surviving value differs between runs. Boolean masks and unique indices are deterministic, which the "
             + "analyzer cannot see, hence information rather than a warning.");
 
-    // Only members that name an operation of the catalog can call one.
-    private static readonly ImmutableHashSet<string> CatalogNames =
-        OperationCatalog.Rules.SelectMany(rule => rule.Matches).SelectMany(match => match.Names).ToImmutableHashSet();
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         OperationCatalog.Rules.Select(rule => rule.Descriptor).Append(IndexedAssignmentRule).ToImmutableArray();
@@ -50,8 +46,7 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
 
             var lookup = BuildLookup(torch);
             var kinds = new CodeKinds(start.Compilation, start.Options, start.CancellationToken);
-            start.RegisterOperationActionWhereMentioned(
-                CatalogNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var method = operation.Operation.CallTarget();

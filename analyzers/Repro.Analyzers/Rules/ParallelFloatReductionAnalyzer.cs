@@ -27,9 +27,6 @@ public sealed class ParallelFloatReductionAnalyzer : DiagnosticAnalyzer
 
     private static readonly ImmutableHashSet<string> Reductions = ImmutableHashSet.Create("Sum", "Average", "Aggregate");
 
-    // Only members that reduce in parallel can be reported.
-    private static readonly ImmutableHashSet<string> MentionedNames = Reductions.Union(new[] { "For", "ForEach" });
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -42,8 +39,7 @@ public sealed class ParallelFloatReductionAnalyzer : DiagnosticAnalyzer
         {
             var plinq = start.Compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
             var parallel = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;

@@ -23,9 +23,6 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer
         description: "Random.Shared is a process-wide generator with an unpredictable seed that the program cannot set. "
             + "Shuffles, splits or augmentations that draw from it differ on every run.");
 
-    // Only members that read Random.Shared can be reported.
-    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("Shared");
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -41,8 +38,7 @@ public sealed class SharedRandomAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var reference = (IPropertyReferenceOperation)operation.Operation;

@@ -22,9 +22,6 @@ public sealed class TimeBasedTorchSeedAnalyzer : DiagnosticAnalyzer
         description: "TorchSharp's seed() functions pick a non-deterministic seed (the current time) and return it. Everything "
             + "the generator draws afterwards differs between runs, even after an earlier manual_seed.");
 
-    // Only members that call a generator's seed() can be reported.
-    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("seed");
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -41,8 +38,7 @@ public sealed class TimeBasedTorchSeedAnalyzer : DiagnosticAnalyzer
             }
 
             // Invocations and method groups (`Func<long> reseed = torch.seed;`) alike.
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var method = operation.Operation.CallTarget();

@@ -58,8 +58,7 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
 
             var state = new State();
             CudaUsage.Register(start, torch, state.AddCudaUse);
-            start.RegisterOperationActionWhereMentioned(
-                TorchRandomness.Names,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     if (operation.Operation.CallTarget() is { } method)

@@ -51,9 +51,6 @@ public sealed class UnorderedDirectoryListingAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableHashSet<string> PerEntryEffects = ImmutableHashSet.Create(
         "Delete", "Copy", "CopyTo", "Move", "MoveTo", "SetAttributes", "SetLastWriteTimeUtc", "SetUnixFileMode", "Encrypt", "Decrypt");
 
-    // Only members that list a directory can be reported.
-    private static readonly ImmutableHashSet<string> MentionedNames = Listings;
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -66,8 +63,7 @@ public sealed class UnorderedDirectoryListingAnalyzer : DiagnosticAnalyzer
         {
             var directory = start.Compilation.GetTypeByMetadataName("System.IO.Directory");
             var directoryInfo = start.Compilation.GetTypeByMetadataName("System.IO.DirectoryInfo");
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;

@@ -30,9 +30,6 @@ public sealed class UnorderedParallelQueryAnalyzer : DiagnosticAnalyzer
         "Count", "LongCount", "Any", "All", "Contains", "Min", "Max", "Sum", "Average", "Aggregate",
         "ToDictionary", "ToLookup", "ToHashSet", "ForAll");
 
-    // Only members that call AsParallel can be reported.
-    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("AsParallel");
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -48,8 +45,7 @@ public sealed class UnorderedParallelQueryAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var invocation = (IInvocationOperation)operation.Operation;

@@ -24,9 +24,6 @@ public sealed class UnseededRandomAnalyzer : DiagnosticAnalyzer
             + "augmentations and initialisations that use it differ on every run. Pass a seed that the run records.",
         helpLinkUri: RuleHelp.For(RuleIds.UnseededRandom));
 
-    // Only members that name Random (or create an object by target type) can create one.
-    private static readonly ImmutableHashSet<string> MentionedNames = ImmutableHashSet.Create("Random", IdentifierIndex.TargetTypedNew);
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
@@ -44,8 +41,7 @@ public sealed class UnseededRandomAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationActionWhereMentioned(
-                MentionedNames,
+            start.RegisterOperationAction(
                 operation =>
                 {
                     var creation = (IObjectCreationOperation)operation.Operation;
