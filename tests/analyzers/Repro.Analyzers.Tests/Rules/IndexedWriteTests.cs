@@ -40,6 +40,7 @@ public class IndexedWriteTests
     [InlineData("{|REPRO2005:x[index]|} = src;")]
     [InlineData("var mask = x.gt(0); mask = index; {|REPRO2005:x[mask]|} = src;")]
     [InlineData("{|REPRO2005:x[TensorIndex.Single(0), TensorIndex.Tensor(index)]|} = src;")]
+    [InlineData("{|REPRO2005:x[index]|} += src;")]
     public Task Writes_through_index_tensors_that_can_repeat_stay_reported(string statement) =>
         TorchAnalyzerTest.Create<NondeterministicOperationAnalyzer>(TorchAnalyzerTest.InMethod(statement)).RunAsync();
 }
