@@ -8,7 +8,7 @@ using Repro.Analyzers.Tests.Verification;
 namespace Repro.Analyzers.Tests.Realistic;
 
 /// <summary>
-/// Five training programs, an inference service and a test project written for this test (Realistic/Programs), each twice: as first written, with the
+/// Five training programs, an inference service, a test project and a data-preparation job written for this test (Realistic/Programs), each twice: as first written, with the
 /// exact diagnostics every Repro analyzer must report marked in the source, and fixed, where none may remain.
 /// All analyzers run together on each program, as in a build.
 /// </summary>
@@ -23,6 +23,7 @@ public partial class RealisticProgramsTests
         "RecommenderEmbeddings",
         "InferenceService",
         "ModelTests",
+        "DatasetPreparation",
     ];
 
     public static TheoryData<string> Programs { get; } = new(ProgramNames);
