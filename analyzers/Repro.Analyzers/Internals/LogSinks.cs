@@ -38,18 +38,7 @@ internal static class LogSinks
 
     /// <summary>Whether a loop body does nothing but format text, count, and hand it to sinks.</summary>
     public static bool OnlyLogs(IOperation body) =>
-        body.Descendants().All(operation => operation switch
-        {
-            IInvocationOperation call => IsSink(call) || IsFormatting(call.TargetMethod),
-            IExpressionStatementOperation or IBlockOperation or ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
-                or IPropertyReferenceOperation or IArgumentOperation or IConversionOperation or ILiteralOperation or IVariableDeclarationGroupOperation
-                or IVariableDeclarationOperation or IVariableDeclaratorOperation or IVariableInitializerOperation or IInterpolatedStringOperation
-                or IInterpolatedStringTextOperation or IInterpolationOperation or IInstanceReferenceOperation or IBinaryOperation
-                or IIncrementOrDecrementOperation or IArrayCreationOperation or IArrayInitializerOperation or IDeconstructionAssignmentOperation
-                or ITupleOperation or IDeclarationExpressionOperation => true,
-            ISimpleAssignmentOperation or ICompoundAssignmentOperation => ((IAssignmentOperation)operation).Target is ILocalReferenceOperation,
-            _ => false,
-        });
+        LoopBodies.OnlyCalls(body, call => IsSink(call) || IsFormatting(call.TargetMethod));
 
     /// <summary>
     /// Whether <paramref name="value"/> (a sequence) flows only into text that a sink receives: through LINQ operators,

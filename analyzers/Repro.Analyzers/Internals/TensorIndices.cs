@@ -26,6 +26,12 @@ internal static class TensorIndices
         indices?.Value.WithoutConversions() is IArrayCreationOperation { Initializer: { } initializer }
         && initializer.ElementValues.All(element => IndexCannotRepeat(element, torch));
 
+    /// <summary>Whether an index is a tensor: a tensor converted to TensorIndex, or <c>TensorIndex.Tensor(t)</c>.</summary>
+    public static bool IsMadeFromTensor(IOperation element, TorchSymbols torch) =>
+        TorchSymbols.Is(element.Type, torch.Tensor)
+        || (element is IInvocationOperation { TargetMethod: { Name: "Tensor", ContainingType.Name: "TensorIndex" } } call
+            && call.Arguments.Any(argument => TorchSymbols.Is(argument.Value.WithoutConversions().Type, torch.Tensor)));
+
     /// <summary>Whether one index (a TensorIndex, an integer, a range, or a tensor) selects each element at most once.</summary>
     public static bool IndexCannotRepeat(IOperation index, TorchSymbols torch)
     {

@@ -139,16 +139,10 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
         return reference.Arguments.Any(argument => argument.Value.WithoutConversions() switch
         {
             IArrayCreationOperation { Initializer: { } initializer } =>
-                initializer.ElementValues.Any(element => IsTensorIndex(element.WithoutConversions(), torch) && !TensorIndices.IndexCannotRepeat(element, torch)),
+                initializer.ElementValues.Any(element => TensorIndices.IsMadeFromTensor(element.WithoutConversions(), torch) && !TensorIndices.IndexCannotRepeat(element, torch)),
             var value => value.Type is IArrayTypeSymbol { ElementType: var element } && TorchSymbols.Is(element, torch.Tensor),
         });
     }
-
-    // A tensor converted to TensorIndex, or TensorIndex.Tensor(t).
-    private static bool IsTensorIndex(IOperation element, TorchSymbols torch) =>
-        TorchSymbols.Is(element.Type, torch.Tensor)
-        || (element is IInvocationOperation { TargetMethod: { Name: "Tensor", ContainingType.Name: "TensorIndex" } } call
-            && call.Arguments.Any(argument => TorchSymbols.Is(argument.Value.WithoutConversions().Type, torch.Tensor)));
 
     private sealed class TypeAndNameComparer : IEqualityComparer<(INamedTypeSymbol Type, string Name)>
     {

@@ -56,25 +56,30 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var state = new State();
-            CudaUsage.Register(start, torch, state.AddCudaUse);
-            start.RegisterOperationAction(
-                operation =>
-                {
-                    if (operation.Operation.CallTarget() is { } method)
-                    {
-                        state.Observe(method, operation.Operation, torch);
-                    }
-                },
-                OperationKind.Invocation,
-                OperationKind.MethodReference);
-            // Entry points exist only in programs and test projects; a library is judged as a whole and needs no flow.
+            // A program always has an entry point and is judged along it; a library is judged as a whole; a test
+            // project is judged along its tests, or as a whole when it has none. Each collects only what it needs.
+            var isProgram = start.Compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication;
+            var followsEntryPoints = isProgram || CodeKinds.ReferencesTestFramework(start.Compilation);
             var flows = new FlowCollection(torch);
-            var followsEntryPoints = start.Compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication
-                || CodeKinds.ReferencesTestFramework(start.Compilation);
             if (followsEntryPoints)
             {
                 start.RegisterOperationBlockAction(flows.Add);
+            }
+
+            var state = new State();
+            if (!isProgram)
+            {
+                CudaUsage.Register(start, torch, state.AddCudaUse);
+                start.RegisterOperationAction(
+                    operation =>
+                    {
+                        if (operation.Operation.CallTarget() is { } method)
+                        {
+                            state.Observe(method, operation.Operation, torch);
+                        }
+                    },
+                    OperationKind.Invocation,
+                    OperationKind.MethodReference);
             }
 
             start.RegisterCompilationEndAction(end =>

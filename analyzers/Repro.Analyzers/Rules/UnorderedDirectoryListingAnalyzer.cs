@@ -172,16 +172,8 @@ public sealed class UnorderedDirectoryListingAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Whether the loop body does nothing but delete, copy or move entries (and declare locals for that).</summary>
     private static bool OnlyActsOnEachEntry(IForEachLoopOperation loop) =>
-        loop.Body.Descendants().All(operation => operation switch
-        {
-            IInvocationOperation call => PerEntryEffects.Contains(call.TargetMethod.Name)
-                || call.TargetMethod.ContainingType.Name is "Path" || call.TargetMethod.Name is "Combine" or "GetFileName" or "GetRelativePath",
-            IExpressionStatementOperation or IBlockOperation or ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
-                or IPropertyReferenceOperation or IArgumentOperation or IConversionOperation or ILiteralOperation or IVariableDeclarationGroupOperation
-                or IVariableDeclarationOperation or IVariableDeclaratorOperation or IVariableInitializerOperation or ISimpleAssignmentOperation
-                or IInterpolatedStringOperation or IInterpolatedStringTextOperation or IInterpolationOperation or IInstanceReferenceOperation => true,
-            _ => false,
-        });
+        LoopBodies.OnlyCalls(loop.Body, call => PerEntryEffects.Contains(call.TargetMethod.Name)
+            || call.TargetMethod.ContainingType.Name is "Path" || call.TargetMethod.Name is "Combine" or "GetFileName" or "GetRelativePath");
 
     /// <summary>
     /// Whether the listing is an argument of a method declared in the same file that reads that parameter only through

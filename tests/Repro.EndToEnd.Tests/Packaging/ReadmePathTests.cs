@@ -95,16 +95,14 @@ public sealed class ReadmePathTests(ITestOutputHelper output)
         Assert.DoesNotContain("Exception", badValue.Result.All, StringComparison.Ordinal);
     }
 
-    private static string FeedVersion(string home) =>
-        Path.GetFileNameWithoutExtension(Directory.GetFiles(Path.Combine(home, "repro-feed"), "Repro.Templates.*.nupkg").Single())["Repro.Templates.".Length..];
+    private static string FeedVersion(string home) => FeedPackages.Version(Path.Combine(home, "repro-feed"), "Repro.Templates");
 
     private static void AssertPackagesShareOneVersion(string home)
     {
         string[] ids = ["Repro", "Repro.TorchSharp", "Repro.Cli", "Repro.Templates"];
-        var packages = Directory.GetFiles(Path.Combine(home, "repro-feed"), "*.nupkg").Select(p => Path.GetFileNameWithoutExtension(p)!).ToList();
-        var versions = ids.Select(id => Assert.Single(packages, p => p.StartsWith(id + ".", StringComparison.Ordinal) && char.IsAsciiDigit(p[id.Length + 1]))[(id.Length + 1)..]);
-        Assert.Single(versions.Distinct());
-        Assert.Equal(ids.Length, packages.Count);
+        var feed = Path.Combine(home, "repro-feed");
+        Assert.Single(ids.Select(id => FeedPackages.Version(feed, id)).Distinct());
+        Assert.Equal(ids.Length, Directory.GetFiles(feed, "*.nupkg").Length);
     }
 
     /// <summary>The place's runs: exactly one, finished — the run with a bad setting was never started — and

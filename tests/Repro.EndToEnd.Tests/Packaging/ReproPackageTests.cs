@@ -108,10 +108,7 @@ public class ReproPackageTests
         var feed = Directory.CreateDirectory(Path.Combine(work, "feed")).FullName;
         ChildProcess.Dotnet(RepoPaths.Root, "pack", Path.Combine(RepoPaths.Root, "runtime", project, project + ".csproj"),
             "-c", RepoPaths.Configuration, "--no-build", "-o", feed, "-nologo").EnsureSuccess("dotnet pack " + project);
-        var id = project == "Repro.Runtime" ? "Repro" : project;
-        var package = Directory.GetFiles(feed, id + ".*.nupkg").Select(Path.GetFileNameWithoutExtension)
-            .Single(name => char.IsDigit(name![id.Length + 1]))!;
-        return package[(id.Length + 1)..];
+        return FeedPackages.Version(feed, project == "Repro.Runtime" ? "Repro" : project);
     }
 
     /// <summary>A console project in a fresh, committed git repository that references only <paramref name="packages"/>.</summary>
