@@ -93,10 +93,6 @@ internal static class OperationExtensions
         method.Name == name && type is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType.OriginalDefinition, type);
 
     /// <summary>
-    /// The method a call, a constructor call or a method group targets, with the arguments the call passes;
-    /// <c>Arguments</c> is null for a method group (nothing is passed yet) and both are null for anything else.
-    /// </summary>
-    /// <summary>
     /// The method a call, object creation or method group targets, without touching its arguments: Roslyn builds
     /// argument operations on first access, so rules ask for them (<see cref="CallArguments"/>) only for calls they match.
     /// </summary>

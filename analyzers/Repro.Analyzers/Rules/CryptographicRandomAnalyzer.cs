@@ -24,8 +24,10 @@ public sealed class CryptographicRandomAnalyzer : DiagnosticAnalyzer
             + "shuffle, split or augmentation that uses it can never be repeated. The rule reports it only in projects that "
             + "reference TorchSharp.");
 
+    // The members that draw numbers or reorder data. GetHexString and GetString are left out: they make text
+    // (run names, tokens, file suffixes), where unpredictability is the point and no tensor is ever built from it.
     private static readonly ImmutableHashSet<string> Members = ImmutableHashSet.Create(
-        "Create", "Fill", "GetBytes", "GetInt32", "GetItems", "GetNonZeroBytes", "GetHexString", "GetString", "Shuffle");
+        "Create", "Fill", "GetBytes", "GetInt32", "GetItems", "GetNonZeroBytes", "Shuffle");
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);

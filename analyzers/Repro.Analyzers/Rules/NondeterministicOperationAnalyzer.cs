@@ -60,7 +60,8 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
                     var target = TargetDevices.For(operation.Options, operation.Operation.Syntax.SyntaxTree);
                     foreach (var (rule, match) in candidates)
                     {
-                        if (rule.BackwardOnly && kinds.For(operation.Operation.Syntax.SyntaxTree) != CodeKind.Training)
+                        if (rule.BackwardOnly
+                            && (kinds.For(operation.Operation.Syntax.SyntaxTree) != CodeKind.Training || GradientScopes.IsInNoGradScope(operation.Operation.Syntax)))
                         {
                             continue;
                         }

@@ -114,7 +114,7 @@ public sealed class TorchSeedingAnalyzer : DiagnosticAnalyzer
             foreach (var seed in findings.CpuOnlySeeds)
             {
                 var target = TargetDevices.For(end.Options, seed.Location.SourceTree!);
-                if (target.CanOccur(DeviceScope.Cuda) && (findings.CudaBeforeCudaSeed || target == TargetDevice.Cuda) && reported.Add(seed.Location))
+                if (!findings.SeedsCudaSomewhere && target.CanOccur(DeviceScope.Cuda) && (findings.CudaBeforeCudaSeed || target == TargetDevice.Cuda) && reported.Add(seed.Location))
                 {
                     end.ReportDiagnostic(Diagnostic.Create(CpuOnlyRule, seed.Location, seed.Member));
                 }

@@ -21,11 +21,18 @@ internal sealed class Findings
     /// <summary>Whether something was put on CUDA while the CUDA generators were not seeded.</summary>
     public bool CudaBeforeCudaSeed { get; set; }
 
+    /// <summary>
+    /// Whether the CUDA generators are seeded anywhere this run can reach, on any branch: seeding them only when
+    /// the device is CUDA (<c>if (cuda) torch.cuda.manual_seed(seed)</c>) is the right pattern, not a hazard.
+    /// </summary>
+    public bool SeedsCudaSomewhere { get; set; }
+
     public void Add(Findings other)
     {
         UnseededDraws.AddRange(other.UnseededDraws);
         CpuOnlySeeds.AddRange(other.CpuOnlySeeds);
         CudaBeforeCudaSeed |= other.CudaBeforeCudaSeed;
+        SeedsCudaSomewhere |= other.SeedsCudaSomewhere;
     }
 }
 
@@ -199,6 +206,8 @@ internal sealed class SeedingFlow
                 {
                     findings.CpuOnlySeeds.Add(seed);
                 }
+
+                findings.SeedsCudaSomewhere |= seed.Cuda;
 
                 return new SeedState(state.Cpu || seed.Cpu, state.Cuda || seed.Cuda);
             case DrawNode draw:

@@ -18,7 +18,6 @@ public class CodeKindTests
 
             public Tensor Predict(Tensor image, Tensor classes)
             {
-                using var _ = torch.no_grad();
                 var features = F.interpolate(image, scale_factor: new[] { 2.0 }, mode: InterpolationMode.Bilinear);
                 var padded = F.pad(features, new long[] { 1, 1, 1, 1 }, PaddingModes.Reflect);
                 var scores = _pool.call(padded).gather(1, classes);

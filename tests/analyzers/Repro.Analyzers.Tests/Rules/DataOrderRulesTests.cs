@@ -90,6 +90,10 @@ public class DataOrderRulesTests
     [InlineData("var classes = new Dictionary<string, int>(); var text = string.Join(\", \", {|REPRO1016:classes.Keys|}.ToList()); File.WriteAllText(\"classes.txt\", text);")]
     [InlineData("var classes = new Dictionary<string, int>(); var names = {|REPRO1016:classes.Keys|}.ToList();")]
     [InlineData("var classes = new Dictionary<string, int>(); var pairs = {|REPRO1016:classes|}.Select(p => p.Key).ToArray();")]
+    [InlineData("var counts = new Dictionary<string, int>(); var rare = {|REPRO1016:counts|}.Where(p => p.Value == 1).Select(p => p.Key).ToList();")]
+    [InlineData("var set = new HashSet<string>(); var ids = {|REPRO1016:set|}.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);")]
+    [InlineData("var set = new HashSet<string>(); File.WriteAllText(\"labels.txt\", string.Join(\";\", {|REPRO1016:set|}));")]
+    [InlineData("var set = new HashSet<string>(); var list = new List<string>(); foreach (var s in {|REPRO1016:set|}.Where(s => s.Length > 0)) { list.Add(s); }")]
     public Task Hash_order_enumeration_is_reported(string statement) => Run<HashOrderEnumerationAnalyzer>(statement);
 
     [Theory]
@@ -101,6 +105,11 @@ public class DataOrderRulesTests
     [InlineData("var counts = new Dictionary<string, int>(); var shown = 0; foreach (var pair in counts) { shown++; System.Diagnostics.Debug.WriteLine(pair.Key + \" \" + pair.Value.ToString()); }")]
     [InlineData("var set = new HashSet<string>(); Console.WriteLine(\"Classes: \" + string.Join(\", \", set.Select(s => s.ToUpperInvariant()).ToList()));")]
     [InlineData("var set = new HashSet<string>(); Console.Error.WriteLine($\"skipped {string.Join(\", \", set.Take(5))}\");")]
+    [InlineData("var set = new HashSet<string>(); var n = set.Where(s => s.Length > 3).Count();")]
+    [InlineData("var counts = new Dictionary<string, int>(); var frequent = counts.Where(p => p.Value > 1).ToDictionary(p => p.Key, p => p.Value);")]
+    [InlineData("var set = new HashSet<string>(); Console.WriteLine(string.Join(\", \", set));")]
+    [InlineData("var set = new HashSet<string>(); var longest = set.Select(s => s.Length).Max();")]
+    [InlineData("var counts = new Dictionary<string, int>(); var top = counts.Where(p => p.Value > 1).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();")]
     public Task Sorted_or_ordered_collections_are_not_reported(string statement) => Run<HashOrderEnumerationAnalyzer>(statement);
 
     [Fact]

@@ -246,6 +246,28 @@ public class FlowAwareSeedingTests
         """).RunAsync();
 
     [Fact]
+    public Task Seeding_cuda_only_when_the_device_is_cuda_is_enough() => Program("""
+        var seed = 7;
+        torch.manual_seed(seed);
+        var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        if (device.type == DeviceType.CUDA)
+        {
+            torch.cuda.manual_seed(seed);
+        }
+
+        var model = nn.Linear(3, 3).to(device);
+        var noise = torch.randn(3, device: device);
+        """).RunAsync();
+
+    [Fact]
+    public Task A_cpu_seed_in_a_program_that_never_seeds_cuda_is_still_reported() => Program("""
+        var seed = 7;
+        {|REPRO1009:torch.manual_seed(seed)|};
+        var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        var model = nn.Linear(3, 3).to(device);
+        """).RunAsync();
+
+    [Fact]
     public Task Code_no_entry_point_reaches_is_not_reported_in_a_program() => Program("""
         System.Console.WriteLine("evaluation only");
 

@@ -24,6 +24,11 @@ public class RandomnessRulesTests
     [InlineData("using var g = System.Security.Cryptography.RandomNumberGenerator.{|REPRO1003:Create()|}; g.{|REPRO1003:GetBytes(new byte[4])|};")]
     public Task Cryptographic_randomness_in_training_code_is_reported(string statement) => Run<CryptographicRandomAnalyzer>(statement);
 
+    [Theory]
+    [InlineData("var runName = \"run-\" + System.Security.Cryptography.RandomNumberGenerator.GetHexString(8);")]
+    [InlineData("var token = System.Security.Cryptography.RandomNumberGenerator.GetString(\"abcdef0123456789\", 16);")]
+    public Task Random_text_for_names_and_tokens_is_not_reported(string statement) => Run<CryptographicRandomAnalyzer>(statement);
+
     [Fact]
     public Task Cryptographic_randomness_outside_torch_projects_is_left_alone() =>
         new CSharpAnalyzerTest<CryptographicRandomAnalyzer, DefaultVerifier>
