@@ -31,4 +31,7 @@ internal static partial class ReproLog
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Run {RunId}: {Problem}")]
     public static partial void ProvenanceWarning(ILogger logger, string runId, string problem);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Run {RunId}: {Problem}")]
+    public static partial void ArtifactFailed(ILogger logger, string runId, string problem);
 }

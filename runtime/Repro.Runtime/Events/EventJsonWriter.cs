@@ -159,6 +159,18 @@ public static class EventJsonWriter
                 writer.WriteString("level", evt.Text.Level.ToString().ToLowerInvariant());
                 writer.WriteString("message", evt.Text.Message);
                 break;
+            case Event.ValueOneofCase.Artifact:
+                LineageJson.WriteArtifact(writer, evt.Artifact);
+                break;
+            case Event.ValueOneofCase.Dataset:
+                LineageJson.WriteDataset(writer, evt.Dataset);
+                break;
+            case Event.ValueOneofCase.TagMoved:
+                LineageJson.WriteTagMoved(writer, evt.TagMoved);
+                break;
+            case Event.ValueOneofCase.Split:
+                LineageJson.WriteSplit(writer, evt.Split);
+                break;
         }
 
         if (evt.Source is { } source)
@@ -221,6 +233,8 @@ public static class EventJsonWriter
         Event.ValueOneofCase.Text => "text",
         Event.ValueOneofCase.MetricDeclared => "metric_declared",
         Event.ValueOneofCase.Dropped => "events_dropped",
+        Event.ValueOneofCase.TagMoved => "tag_moved",
+        Event.ValueOneofCase.Split => "split",
         _ => "unknown",
     };
 

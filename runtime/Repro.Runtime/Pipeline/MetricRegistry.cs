@@ -42,4 +42,16 @@ internal sealed class MetricRegistry
     }
 
     public MetricDeclaration Get(int id) => Volatile.Read(ref _byId)[id];
+
+    /// <summary>How many metrics are registered; ids run from 0 to Count - 1.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ids.Count;
+            }
+        }
+    }
 }

@@ -35,6 +35,8 @@ public sealed partial class Run
         }
 
         _telemetry?.Dispose();
+        // Artifacts logged before the end are part of the run: store and record them before the last event.
+        DrainArtifacts();
         var message = failure is null ? null : DescribeFailure(failure);
         if (!_writerFailed)
         {

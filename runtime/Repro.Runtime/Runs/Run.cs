@@ -28,6 +28,7 @@ public sealed partial class Run : IDisposable
 
     private readonly EventWriter _writer;
     private readonly MetricRegistry _metrics = new();
+    private readonly LatestMetricValues _latest = new();
     private readonly RunClock _clock;
     private readonly RunLock _lock;
     private readonly ILogger _logger;
@@ -136,6 +137,7 @@ public sealed partial class Run : IDisposable
             ThrowEnded();
         }
 
+        _latest.Record(id, step, value);
         var entry = new ScalarEntry { Timestamp = _preciseTimestamps ? Stopwatch.GetTimestamp() : _clock.CoarseTicks, Step = step, Value = value, MetricId = id };
         _writer.EnqueueScalar(in entry);
     }

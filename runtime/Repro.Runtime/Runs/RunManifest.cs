@@ -72,4 +72,10 @@ public sealed record RunManifest
 
     /// <summary>What the run observed about its own determinism (seeds, threads, precision switches, cuBLAS), when recorded.</summary>
     public DeterminismReport? Determinism { get; init; }
+
+    /// <summary>The artifacts, tags, datasets and splits the run recorded (docs/formats/artifacts.md).</summary>
+    public RunLineage Lineage { get => _lineage; init => _lineage = value ?? RunLineage.Empty; }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly RunLineage _lineage = RunLineage.Empty;
 }
