@@ -84,7 +84,7 @@ public static class ReproHome
     /// Creates <paramref name="path"/> and any missing parents, each readable by the owner only.
     /// Directories that already exist keep their permissions.
     /// </summary>
-    internal static void CreateOwnerOnlyDirectory(string path)
+    public static void CreateOwnerOnlyDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
         {
