@@ -14,6 +14,7 @@ internal sealed class CommandContext
         Output = output;
         Error = error;
         var isTerminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        IsTerminal = isTerminal;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
@@ -30,6 +31,9 @@ internal sealed class CommandContext
     private const int PipedWidth = 200;
 
     public RunStore Store { get; }
+
+    /// <summary>Whether output goes to a terminal: progress bars are drawn only there.</summary>
+    public bool IsTerminal { get; }
 
     /// <summary>The home the commands read, and how it was chosen.</summary>
     public ReproHomeLocation HomeLocation { get; }

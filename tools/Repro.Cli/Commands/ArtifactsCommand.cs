@@ -1,0 +1,198 @@
+using System.CommandLine;
+using System.Text.Json;
+using Repro.Artifacts;
+using Repro.Runs;
+using Spectre.Console;
+
+namespace Repro.Cli.Commands;
+
+/// <summary><c>repro artifacts list|get|verify</c>: a run's artifacts, verified copies of them, and a check of every stored byte.</summary>
+internal static class ArtifactsCommand
+{
+    public static Command Create(Option<string?> home)
+    {
+        var artifacts = new Command("artifacts", "List, fetch and verify the artifacts runs stored (docs/formats/artifacts.md).");
+        artifacts.Subcommands.Add(CreateList(home));
+        artifacts.Subcommands.Add(CreateGet(home));
+        artifacts.Subcommands.Add(CreateVerify(home));
+        return artifacts;
+    }
+
+    private static Command CreateList(Option<string?> home)
+    {
+        var runId = RunArgument();
+        var json = new Option<bool>("--json") { Description = "Print a JSON array, for scripts." };
+        var list = new Command("list", "List a run's artifacts: name, kind, tags, SHA-256, size, location.") { runId, json };
+        list.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            var manifest = context.Store.GetRun(context.RunId(parse.GetValue(runId)!));
+            var tagsByHash = manifest.Lineage.Tags.GroupBy(tag => tag.Value, StringComparer.Ordinal)
+                .ToDictionary(group => group.Key, group => group.Select(tag => tag.Key).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            List<string> TagsOf(ArtifactSummary artifact) => tagsByHash.TryGetValue(artifact.Sha256, out var tags) ? tags : [];
+            if (parse.GetValue(json))
+            {
+                var rows = manifest.Lineage.Artifacts.Select(artifact => new Dictionary<string, object>
+                {
+                    ["name"] = artifact.Name, ["kind"] = artifact.Kind, ["tags"] = TagsOf(artifact), ["sha256"] = artifact.Sha256,
+                    ["size"] = artifact.Size, ["mediaType"] = artifact.MediaType, ["step"] = artifact.Step, ["location"] = artifact.Location,
+                });
+                context.Output.WriteLine(JsonSerializer.Serialize(rows, Indented));
+            }
+            else if (manifest.Lineage.Artifacts.Count == 0)
+            {
+                context.Output.WriteLine($"Run {manifest.RunId} recorded no artifacts.");
+            }
+            else
+            {
+                var table = new Table().AddColumns("name", "kind", "step", "tags", "sha256", "size", "location");
+                foreach (var artifact in manifest.Lineage.Artifacts)
+                {
+                    table.AddRow(Markup.Escape(artifact.Name), artifact.Kind, artifact.Step.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Markup.Escape(string.Join(", ", TagsOf(artifact))), artifact.Sha256, Bytes(artifact.Size), Markup.Escape(artifact.Location));
+                }
+
+                context.Console.Write(table);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return list;
+    }
+
+    private static Command CreateGet(Option<string?> home)
+    {
+        var runId = RunArgument();
+        var nameOrTag = new Argument<string>("name-or-tag") { Description = "A tag (last, best/<metric>, your own), an artifact name (its newest version) or a SHA-256 prefix." };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the copy (a file, or a folder for a folder artifact).", Required = true };
+        var get = new Command("get", "Copy an artifact out of the store, every byte verified against its SHA-256.") { runId, nameOrTag, output };
+        get.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            var manifest = context.Store.GetRun(context.RunId(parse.GetValue(runId)!));
+            var artifact = RunArtifacts.Find(manifest, parse.GetValue(nameOrTag)!);
+            var store = new ContentStore(context.Store.Home);
+            var destination = Path.GetFullPath(parse.GetValue(output)!);
+            if (artifact.MediaType == FolderListing.MediaType)
+            {
+                var files = FolderListing.Decode(store.ReadAllBytes(artifact.Sha256));
+                foreach (var file in files)
+                {
+                    store.CopyTo(file.Sha256, Path.Combine(destination, file.RelativePath.Replace('/', Path.DirectorySeparatorChar)));
+                }
+
+                context.Output.WriteLine($"{artifact.Name} ({artifact.Sha256}): {files.Count} files, {Bytes(artifact.Size)}, verified, in {destination}");
+            }
+            else
+            {
+                store.CopyTo(artifact.Sha256, destination);
+                context.Output.WriteLine($"{artifact.Name} ({artifact.Sha256}): {Bytes(artifact.Size)}, verified, written to {destination}");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return get;
+    }
+
+    private static Command CreateVerify(Option<string?> home)
+    {
+        var runId = new Argument<string?>("run-id") { Description = "The run to check; every run when left out.", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print the result per object as JSON." };
+        var verify = new Command("verify", "Rehash every object runs reference (artifacts, folder files, dataset listings, splits); exit 1 on any mismatch or missing object.") { runId, json };
+        verify.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            var manifests = parse.GetValue(runId) is { } typed
+                ? [context.Store.GetRun(context.RunId(typed))]
+                : context.Store.ListRuns((folder, reason) => context.Error.WriteLine($"repro: skipped {folder}: {reason}"));
+            var store = new ContentStore(context.Store.Home);
+            var results = new List<(string Run, string What, string Sha256, string Status)>();
+            foreach (var manifest in manifests)
+            {
+                foreach (var (what, hash) in Referenced(manifest, store))
+                {
+                    results.Add((manifest.RunId, what, hash, Check(store, hash)));
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                context.Output.WriteLine(JsonSerializer.Serialize(results.Select(r => new Dictionary<string, string> { ["run"] = r.Run, ["object"] = r.What, ["sha256"] = r.Sha256, ["status"] = r.Status }), Indented));
+            }
+            else
+            {
+                var table = new Table().AddColumns("run", "object", "sha256", "status");
+                foreach (var result in results)
+                {
+                    table.AddRow(result.Run, Markup.Escape(result.What), result.Sha256, result.Status == "ok" ? "ok" : $"[red]{result.Status}[/]");
+                }
+
+                context.Console.Write(table);
+            }
+
+            var bad = results.Count(result => result.Status != "ok");
+            context.Output.WriteLine(bad == 0
+                ? $"{results.Count} objects verified, all intact."
+                : $"{bad} of {results.Count} objects are damaged or missing.");
+            return bad == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        }));
+        return verify;
+    }
+
+    private static IEnumerable<(string What, string Sha256)> Referenced(RunManifest manifest, ContentStore store)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var artifact in manifest.Lineage.Artifacts)
+        {
+            if (seen.Add(artifact.Sha256))
+            {
+                yield return ($"artifact {artifact.Name}", artifact.Sha256);
+            }
+
+            if (artifact.MediaType == FolderListing.MediaType && Check(store, artifact.Sha256) == "ok")
+            {
+                foreach (var file in FolderListing.Decode(store.ReadAllBytes(artifact.Sha256)).Where(file => seen.Add(file.Sha256)))
+                {
+                    yield return ($"artifact {artifact.Name}/{file.RelativePath}", file.Sha256);
+                }
+            }
+        }
+
+        foreach (var dataset in manifest.Lineage.Datasets.Where(dataset => dataset.ListingSha256.Length > 0 && seen.Add(dataset.ListingSha256)))
+        {
+            yield return ($"dataset {dataset.Name} listing", dataset.ListingSha256);
+        }
+
+        foreach (var split in manifest.Lineage.Splits.Where(split => seen.Add(split.Sha256)))
+        {
+            yield return ($"split {split.Name}", split.Sha256);
+        }
+    }
+
+    private static string Check(ContentStore store, string hash)
+    {
+        try
+        {
+            store.Verify(hash);
+            return "ok";
+        }
+        catch (CorruptObjectException)
+        {
+            return "corrupt";
+        }
+        catch (ObjectNotFoundException)
+        {
+            return "missing";
+        }
+    }
+
+    private static Argument<string> RunArgument() =>
+        new("run-id") { Description = "The run's id, a unique beginning of it, or 'latest'." };
+
+    internal static string Bytes(long size) => size switch
+    {
+        < 1024 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{size} B"),
+        < 1024 * 1024 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{size / 1024.0:F1} KiB"),
+        < 1024L * 1024 * 1024 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{size / (1024.0 * 1024):F1} MiB"),
+        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{size / (1024.0 * 1024 * 1024):F2} GiB"),
+    };
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+}
