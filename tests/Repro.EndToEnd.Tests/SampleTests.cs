@@ -17,7 +17,7 @@ public partial class SampleTests
         var second = RunSample(home.Path);
         var other = RunSample(home.Path, "--seed", "7");
 
-        Assert.Equal(400, first.Count);
+        Assert.Equal(325, first.Count); // 13 mini-batches of the 820 training points, 25 epochs
         Assert.Equal(first.Select(BitConverter.DoubleToInt64Bits), second.Select(BitConverter.DoubleToInt64Bits));
         Assert.NotEqual(first, other);
     }
@@ -44,6 +44,20 @@ public partial class SampleTests
         var accuracy = store.ReadEvents(runId).Where(e => e.ValueCase == Event.ValueOneofCase.Scalar && e.Name == "train/accuracy").Select(e => e.Scalar.Value).ToList();
         Assert.Equal(25, accuracy.Count);
         Assert.True(accuracy[^1] > 0.95, $"final accuracy {accuracy[^1]}");
+
+        // Lineage: the data's fingerprint, the exact validation split, a checkpoint per epoch, the best one tagged.
+        var moons = Assert.Single(manifest.Lineage.Datasets);
+        Assert.Equal(("moons", 1024L, "repro-tensors-sha256-v1"), (moons.Name, moons.Files, moons.Algorithm));
+        var split = Assert.Single(manifest.Lineage.Splits);
+        Assert.Equal(Enumerable.Range(0, 1024).Where(i => i % 5 == 4).Select(i => (long)i), Repro.Artifacts.SplitIndices.Decode(new Repro.Artifacts.ContentStore(home.Path).ReadAllBytes(split.Sha256)));
+        Assert.Equal(25, manifest.Lineage.Artifacts.Count(artifact => artifact.Kind == "checkpoint"));
+        var validation = store.ReadEvents(runId).Where(e => e.ValueCase == Event.ValueOneofCase.Scalar && e.Name == "validation/accuracy").Select(e => e.Scalar.Value).ToList();
+        var bestEpoch = validation.IndexOf(validation.Max());
+        Assert.Equal(manifest.Lineage.Artifacts.Where(artifact => artifact.Kind == "checkpoint").ElementAt(bestEpoch).Sha256, manifest.Lineage.Tags["best/validation/accuracy"]);
+        Assert.Equal(manifest.Lineage.Artifacts[^1].Sha256, manifest.Lineage.Tags["last"]);
+        var artifactEvents = store.ReadEvents(runId).Where(e => e.ValueCase == Event.ValueOneofCase.Artifact).ToList();
+        Assert.All(artifactEvents, e => Assert.Equal(moons.Sha256, e.Artifact.Provenance.Datasets["moons"]));
+        Assert.Equal(validation[bestEpoch], artifactEvents[bestEpoch].Artifact.Provenance.Metrics["validation/accuracy"]);
     }
 
     [Fact]

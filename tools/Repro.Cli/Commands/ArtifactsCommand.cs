@@ -48,7 +48,7 @@ internal static class ArtifactsCommand
                 foreach (var artifact in manifest.Lineage.Artifacts)
                 {
                     table.AddRow(Markup.Escape(artifact.Name), artifact.Kind, artifact.Step.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        Markup.Escape(string.Join(", ", TagsOf(artifact))), artifact.Sha256, Bytes(artifact.Size), Markup.Escape(artifact.Location));
+                        Markup.Escape(string.Join(", ", TagsOf(artifact))), artifact.Sha256, Bytes(artifact.Size), Markup.Escape(Location(artifact)));
                 }
 
                 context.Console.Write(table);
@@ -182,6 +182,10 @@ internal static class ArtifactsCommand
             return "missing";
         }
     }
+
+    // The local store's location is the hash again: say where it is instead of repeating 64 digits.
+    private static string Location(ArtifactSummary artifact) =>
+        artifact.Location == "cas:sha256/" + artifact.Sha256 ? "local store" : artifact.Location;
 
     private static Argument<string> RunArgument() =>
         new("run-id") { Description = "The run's id, a unique beginning of it, or 'latest'." };
