@@ -23,7 +23,7 @@ public static class DatasetHasher
             throw new DirectoryNotFoundException($"Cannot fingerprint {root}: it is not a folder.");
         }
 
-        var files = new List<(string Relative, string Full)>();
+        var files = new List<(string Relative, string Full, FileInfo? Info)>();
         Walk(fullRoot, fullRoot, string.Empty, [fullRoot], files, cancellation);
         return Hash(fullRoot, files, options ?? new DatasetHashOptions(), cancellation);
     }
@@ -38,7 +38,7 @@ public static class DatasetHasher
         ArgumentException.ThrowIfNullOrWhiteSpace(baseDirectory);
         ArgumentNullException.ThrowIfNull(paths);
         var fullRoot = RealPath(Path.GetFullPath(baseDirectory));
-        var files = new List<(string Relative, string Full)>();
+        var files = new List<(string Relative, string Full, FileInfo? Info)>();
         foreach (var path in paths)
         {
             var full = Path.GetFullPath(path, fullRoot);
@@ -53,13 +53,13 @@ public static class DatasetHasher
                 throw new DatasetException($"{path} is not a file.", path);
             }
 
-            files.Add((Path.GetRelativePath(fullRoot, full).Replace(Path.DirectorySeparatorChar, '/'), real));
+            files.Add((Path.GetRelativePath(fullRoot, full).Replace(Path.DirectorySeparatorChar, '/'), real, null));
         }
 
         return Hash(fullRoot, files, options ?? new DatasetHashOptions(), cancellation);
     }
 
-    private static void Walk(string root, string folder, string relative, List<string> ancestors, List<(string, string)> files, CancellationToken cancellation)
+    private static void Walk(string root, string folder, string relative, List<string> ancestors, List<(string, string, FileInfo?)> files, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         IEnumerable<FileSystemInfo> entries;
@@ -79,7 +79,22 @@ public static class DatasetHasher
         foreach (var entry in entries)
         {
             var name = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
-            var target = entry.LinkTarget is null ? entry.FullName : ResolveLink(root, entry);
+            if (!entry.Attributes.HasFlag(FileAttributes.ReparsePoint))
+            {
+                // Not a link: the enumeration already holds its type, size and time, so no further stat is needed.
+                if (entry is DirectoryInfo)
+                {
+                    Walk(root, entry.FullName, name, ancestors, files, cancellation);
+                }
+                else if (entry is FileInfo file)
+                {
+                    files.Add((name, file.FullName, file));
+                }
+
+                continue;
+            }
+
+            var target = ResolveLink(root, entry);
             if (Directory.Exists(target))
             {
                 if (ancestors.Contains(target, StringComparer.Ordinal))
@@ -93,7 +108,7 @@ public static class DatasetHasher
             }
             else if (File.Exists(target))
             {
-                files.Add((name, target));
+                files.Add((name, target, null));
             }
         }
     }
@@ -124,7 +139,7 @@ public static class DatasetHasher
         return full;
     }
 
-    private static DatasetHash Hash(string root, List<(string Relative, string Full)> found, DatasetHashOptions options, CancellationToken cancellation)
+    private static DatasetHash Hash(string root, List<(string Relative, string Full, FileInfo? Info)> found, DatasetHashOptions options, CancellationToken cancellation)
     {
         var ordered = found.ToArray();
         Array.Sort(ordered, (a, b) => MerkleTree.Compare(a.Relative, b.Relative));
@@ -134,7 +149,7 @@ public static class DatasetHasher
         var pending = new List<(int Index, FileInfo Info)>();
         for (var i = 0; i < ordered.Length; i++)
         {
-            var info = new FileInfo(ordered[i].Full);
+            var info = ordered[i].Info ?? new FileInfo(ordered[i].Full);
             if (!info.Exists)
             {
                 throw new DatasetException($"{ordered[i].Full} vanished while the dataset was being read.", ordered[i].Full);

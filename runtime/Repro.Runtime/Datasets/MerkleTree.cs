@@ -57,7 +57,23 @@ public static class MerkleTree
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
+
+        // UTF-8 byte order is code point order. UTF-16 code units sort the same way except that a surrogate (part of
+        // a code point above U+FFFF) sorts below U+E000–U+FFFF; fix that one case instead of encoding every string.
+        var length = Math.Min(a.Length, b.Length);
+        for (var i = 0; i < length; i++)
+        {
+            var (x, y) = (a[i], b[i]);
+            if (x == y)
+            {
+                continue;
+            }
+
+            var (surrogateX, surrogateY) = (char.IsSurrogate(x), char.IsSurrogate(y));
+            return surrogateX == surrogateY ? x.CompareTo(y) : surrogateX ? 1 : -1;
+        }
+
+        return a.Length.CompareTo(b.Length);
     }
 
     internal static string[] Segments(string relativePath)
