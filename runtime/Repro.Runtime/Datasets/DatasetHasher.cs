@@ -28,6 +28,15 @@ public static class DatasetHasher
         return Hash(fullRoot, files, options ?? new DatasetHashOptions(), cancellation);
     }
 
+    /// <summary>Fingerprints <paramref name="path"/>: a folder as <see cref="HashDirectory"/>, a single file as the tree holding just it.</summary>
+    public static DatasetHash HashPath(string path, DatasetHashOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return File.Exists(path) && !Directory.Exists(path)
+            ? HashFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, [path], options, cancellation)
+            : HashDirectory(path, options, cancellation);
+    }
+
     /// <summary>
     /// Fingerprints the files <paramref name="paths"/>, named in the tree by their paths relative to
     /// <paramref name="baseDirectory"/> (which every one must lie below).

@@ -256,7 +256,8 @@ public static class EventJsonWriter
         writer.WriteEndArray();
     }
 
-    private static void WriteDouble(Utf8JsonWriter writer, string name, double value)
+    /// <summary>Writes a double, non-finite values as the strings NaN, Infinity and -Infinity.</summary>
+    internal static void WriteDouble(Utf8JsonWriter writer, string name, double value)
     {
         if (NonFiniteName(value) is { } word)
         {

@@ -39,15 +39,7 @@ internal static class LineageJson
             foreach (var (name, value) in provenance.Metrics.OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
                 writer.WriteStartObject(name);
-                if (double.IsFinite(value))
-                {
-                    writer.WriteNumber("value", value);
-                }
-                else
-                {
-                    writer.WriteString("value", double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-                }
-
+                EventJsonWriter.WriteDouble(writer, "value", value);
                 writer.WriteNumber("step", provenance.MetricSteps.TryGetValue(name, out var step) ? step : 0);
                 writer.WriteEndObject();
             }

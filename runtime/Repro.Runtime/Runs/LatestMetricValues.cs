@@ -26,7 +26,6 @@ internal sealed class LatestMetricValues
 
         slots.Values[id] = value;
         slots.Steps[id] = step;
-        slots.Seen[id] = true;
     }
 
     /// <summary>The latest value (integers converted to double) and step of every metric that has one, by name.</summary>
@@ -38,7 +37,7 @@ internal sealed class LatestMetricValues
         var goals = new SortedDictionary<string, MetricGoal>(StringComparer.Ordinal);
         for (var id = 0; id < Math.Min(slots.Values.Length, registry.Count); id++)
         {
-            if (!slots.Seen[id])
+            if (slots.Steps[id] == Slots.Unseen)
             {
                 continue;
             }
@@ -60,7 +59,7 @@ internal sealed class LatestMetricValues
         long latest = 0;
         for (var id = 0; id < slots.Values.Length; id++)
         {
-            if (slots.Seen[id] && slots.Steps[id] > latest)
+            if (slots.Steps[id] != Slots.Unseen && slots.Steps[id] > latest)
             {
                 latest = slots.Steps[id];
             }
@@ -82,18 +81,25 @@ internal sealed class LatestMetricValues
             var grown = new Slots(Math.Max(current.Values.Length * 2, id + 1));
             current.Values.CopyTo(grown.Values, 0);
             current.Steps.CopyTo(grown.Steps, 0);
-            current.Seen.CopyTo(grown.Seen, 0);
             Volatile.Write(ref _slots, grown);
             return grown;
         }
     }
 
-    private sealed class Slots(int size)
+    private sealed class Slots
     {
-        public double[] Values { get; } = new double[size];
+        /// <summary>The step of a metric never logged: no real step is this small.</summary>
+        public const long Unseen = long.MinValue;
 
-        public long[] Steps { get; } = new long[size];
+        public Slots(int size)
+        {
+            Values = new double[size];
+            Steps = new long[size];
+            Array.Fill(Steps, Unseen);
+        }
 
-        public bool[] Seen { get; } = new bool[size];
+        public double[] Values { get; }
+
+        public long[] Steps { get; }
     }
 }

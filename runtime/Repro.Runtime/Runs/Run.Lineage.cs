@@ -111,10 +111,7 @@ public sealed partial class Run
         DatasetHash fingerprint;
         using (var cache = new FileHashCache(HomeDirectory))
         {
-            var hashOptions = new DatasetHashOptions { Cache = cache, Verify = options.Verify };
-            fingerprint = File.Exists(path) && !System.IO.Directory.Exists(path)
-                ? DatasetHasher.HashFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, [path], hashOptions)
-                : DatasetHasher.HashDirectory(path, hashOptions);
+            fingerprint = DatasetHasher.HashPath(path, new DatasetHashOptions { Cache = cache, Verify = options.Verify });
         }
 
         LogDataset(name, fingerprint, options with { SourceUri = options.SourceUri ?? Path.GetFullPath(path) });

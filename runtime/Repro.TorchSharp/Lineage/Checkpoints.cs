@@ -70,6 +70,7 @@ public static class Checkpoints
         var manifest = runs.GetRun(runs.ResolveRunId(runIdOrPrefix));
         var artifact = RunArtifacts.Find(manifest, nameOrTag);
         var store = new ContentStore(runs.Home);
+        var (moduleHash, optimizerHash) = (artifact.Sha256, (string?)null);
         if (artifact.MediaType == FolderListing.MediaType)
         {
             var files = FolderListing.Decode(store.ReadAllBytes(artifact.Sha256)).ToDictionary(file => file.RelativePath, StringComparer.Ordinal);
@@ -78,25 +79,20 @@ public static class Checkpoints
                 throw new ObjectNotFoundException($"Artifact '{artifact.Name}' ({artifact.Sha256}) of run {manifest.RunId} is a folder without {ModuleFileName}: not a checkpoint.");
             }
 
-            module.load(store.VerifiedPath(moduleFile.Sha256));
-            if (optimizer is not null)
-            {
-                if (!files.TryGetValue(OptimizerFileName, out var optimizerFile))
-                {
-                    throw new InvalidOperationException($"Checkpoint '{artifact.Name}' of run {manifest.RunId} holds no optimizer state.");
-                }
-
-                LoadOptimizer(optimizer, store.VerifiedPath(optimizerFile.Sha256));
-            }
+            moduleHash = moduleFile.Sha256;
+            optimizerHash = files.TryGetValue(OptimizerFileName, out var optimizerFile) ? optimizerFile.Sha256 : null;
         }
-        else
-        {
-            if (optimizer is not null)
-            {
-                throw new InvalidOperationException($"Checkpoint '{artifact.Name}' of run {manifest.RunId} holds no optimizer state.");
-            }
 
-            module.load(store.VerifiedPath(artifact.Sha256));
+        // Refused before anything is loaded, so a module is never left half restored.
+        if (optimizer is not null && optimizerHash is null)
+        {
+            throw new InvalidOperationException($"Checkpoint '{artifact.Name}' of run {manifest.RunId} holds no optimizer state.");
+        }
+
+        module.load(store.VerifiedPath(moduleHash));
+        if (optimizer is not null)
+        {
+            LoadOptimizer(optimizer, store.VerifiedPath(optimizerHash!));
         }
 
         return new ArtifactRecord(artifact.Name, ArtifactKind.Checkpoint, artifact.Sha256, artifact.Size, artifact.MediaType, artifact.Step, artifact.Location);

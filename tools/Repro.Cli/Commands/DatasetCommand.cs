@@ -125,9 +125,7 @@ internal static class DatasetCommand
         // The cache lives in the home; a home nobody has recorded into is not created just to cache hashes.
         using var cache = Directory.Exists(context.HomeLocation.Path) ? new FileHashCache(context.HomeLocation.Path) : null;
         var options = new DatasetHashOptions { Cache = cache, Verify = verify };
-        DatasetHash Hash(DatasetHashOptions chosen) => File.Exists(path) && !Directory.Exists(path)
-            ? DatasetHasher.HashFiles(Path.GetDirectoryName(Path.GetFullPath(path))!, [path], chosen)
-            : DatasetHasher.HashDirectory(path, chosen);
+        DatasetHash Hash(DatasetHashOptions chosen) => DatasetHasher.HashPath(path, chosen);
 
         if (!context.IsTerminal)
         {
