@@ -34,4 +34,7 @@ internal static partial class ReproLog
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Run {RunId}: {Problem}")]
     public static partial void ArtifactFailed(ILogger logger, string runId, string problem);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Run {RunId}: {Problem}")]
+    public static partial void ArtifactUploadDelayed(ILogger logger, string runId, string problem);
 }

@@ -37,6 +37,7 @@ public sealed partial class Run
         _telemetry?.Dispose();
         // Artifacts logged before the end are part of the run: store and record them before the last event.
         DrainArtifacts();
+        FinishUploads(status, _uploadGrace);
         var message = failure is null ? null : DescribeFailure(failure);
         if (!_writerFailed)
         {

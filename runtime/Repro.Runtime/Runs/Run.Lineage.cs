@@ -51,9 +51,10 @@ public sealed partial class Run
         {
             try
             {
-                var (stored, fileCount) = isFolder ? StoreFolder(full) : (Store.PutFile(full), 0L);
+                var (stored, fileCount, objects) = isFolder ? StoreFolder(full) : StoreFile(full);
                 var mediaType = options.MediaType ?? (isFolder ? FolderListing.MediaType : MediaTypes.ForFile(full));
-                var record = new ArtifactRecord(name, options.Kind, stored.Hash, stored.Size, mediaType, moment.Step, "cas:sha256/" + stored.Hash);
+                var record = new ArtifactRecord(name, options.Kind, stored.Hash, stored.Size, mediaType, moment.Step, LocationOf(stored.Hash));
+                Upload(objects);
                 RecordArtifact(record, options, moment, Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)), fileCount);
                 pending.Source.TrySetResult(record);
             }
@@ -87,8 +88,12 @@ public sealed partial class Run
         ThrowIfEnded();
         var moment = Capture(options);
         var stored = Store.Put(content);
-        var record = new ArtifactRecord(name, options.Kind, stored.Hash, stored.Size, options.MediaType ?? MediaTypes.Binary, moment.Step, "cas:sha256/" + stored.Hash);
-        if (!ArtifactThread().TryAdd(() => RecordArtifact(record, options, moment, string.Empty, 0)))
+        var record = new ArtifactRecord(name, options.Kind, stored.Hash, stored.Size, options.MediaType ?? MediaTypes.Binary, moment.Step, LocationOf(stored.Hash));
+        if (!ArtifactThread().TryAdd(() =>
+            {
+                Upload([stored.Hash]);
+                RecordArtifact(record, options, moment, string.Empty, 0);
+            }))
         {
             ThrowEnded();
         }
@@ -127,6 +132,10 @@ public sealed partial class Run
         options ??= new DatasetOptions();
         ThrowIfEnded();
         var listing = fingerprint.FileList.Count > 0 ? Store.Put(FolderListing.Encode(fingerprint.FileList)).Hash : string.Empty;
+        if (listing.Length > 0)
+        {
+            UploadInBackground(listing);
+        }
         var source = SecretRedactor.RedactUrl(options.SourceUri ?? string.Empty);
         var dataset = new DatasetFingerprint
         {
@@ -173,6 +182,7 @@ public sealed partial class Run
         ThrowIfEnded();
         var bytes = SplitIndices.Encode(indices);
         var stored = Store.Put(bytes);
+        UploadInBackground(stored.Hash);
         var count = bytes.Length / sizeof(long);
         lock (_lineageGate)
         {
@@ -226,7 +236,14 @@ public sealed partial class Run
         queue?.Drain();
     }
 
-    private (StoredObject Stored, long FileCount) StoreFolder(string folder)
+    private (StoredObject Stored, long FileCount, IReadOnlyList<string> Objects) StoreFile(string path)
+    {
+        var stored = Store.PutFile(path);
+        return (stored, 0, [stored.Hash]);
+    }
+
+    /// <summary>Stores every file of the folder and its listing; the objects are the files' and, last, the listing's.</summary>
+    private (StoredObject Stored, long FileCount, IReadOnlyList<string> Objects) StoreFolder(string folder)
     {
         var files = new List<DatasetFile>();
         var root = DatasetHasher.HashDirectory(folder);
@@ -242,7 +259,7 @@ public sealed partial class Run
         }
 
         var listing = Store.Put(FolderListing.Encode(files));
-        return (listing with { Size = root.Bytes }, files.Count);
+        return (listing with { Size = root.Bytes }, files.Count, [.. files.Select(file => file.Sha256).Distinct(StringComparer.Ordinal), listing.Hash]);
     }
 
     private ArtifactMoment Capture(ArtifactOptions options)

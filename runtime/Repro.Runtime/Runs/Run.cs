@@ -40,6 +40,7 @@ public sealed partial class Run : IDisposable
     private volatile bool _ended;
     private volatile bool _writerFailed;
     private int _ending;
+    private readonly TimeSpan _uploadGrace;
 
     private Run(Ulid id, string directory, ManifestFile manifest, RunLock runLock, Source source, RunOptions options)
     {
@@ -59,6 +60,8 @@ public sealed partial class Run : IDisposable
             _telemetry = new Telemetry.SystemTelemetrySampler(options.TelemetryInterval, evt => Enqueue(evt));
         }
 
+        _uploadGrace = options.ArtifactUploadGrace;
+        StartUploads(options);
         if (options.HookProcessEvents)
         {
             _hooks = new ProcessHooks(EndQuietly);

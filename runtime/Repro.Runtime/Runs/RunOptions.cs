@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using Repro.Artifacts.Remote;
 using Repro.Pipeline;
 
 namespace Repro;
@@ -50,8 +51,35 @@ public sealed class RunOptions
     /// </summary>
     public bool WarningsToStandardError { get; init; } = true;
 
+    /// <summary>
+    /// A remote store the run's artifacts are uploaded to in the background, <c>s3://bucket/prefix</c>; by default
+    /// the value of <c>REPRO_ARTIFACT_STORE</c>, and none when that is unset. The local content store stays the
+    /// buffer: training never waits on the network, and an outage only delays uploads.
+    /// </summary>
+    public string? ArtifactStore { get; init; }
+
+    /// <summary>How to reach the remote store; by default from the usual AWS variables (credentials are never recorded).</summary>
+    public S3StoreSettings? ArtifactStoreSettings { get; init; }
+
+    /// <summary>
+    /// How long the end of a finished run waits for its uploads (default 30 s); what is left stays in the upload
+    /// journal for the next process or <c>repro artifacts push</c>. A failed run does not wait.
+    /// </summary>
+    public TimeSpan ArtifactUploadGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The remote store in effect (the option, else the environment), or null.</summary>
+    internal RemoteStoreAddress? ResolveArtifactStore() =>
+        string.IsNullOrWhiteSpace(ArtifactStore) ? RemoteStoreAddress.FromEnvironment() : RemoteStoreAddress.Parse(ArtifactStore);
+
     internal void Validate()
     {
+        if (ArtifactUploadGrace < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ArtifactUploadGrace), ArtifactUploadGrace, "ArtifactUploadGrace cannot be negative.");
+        }
+
+        ArtifactStoreSettings?.Validate();
+
         if (Name is { Length: > MaxNameLength })
         {
             throw new ArgumentException($"A run name has at most {MaxNameLength} characters; this one has {Name.Length}.", nameof(Name));
