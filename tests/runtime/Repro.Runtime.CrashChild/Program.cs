@@ -17,6 +17,11 @@ using Repro.Storage;
 //   soak <home> <flushEvery> <seed> every metric kind at full speed (raw scalars, statistics, last,
 //                             histogram, sketch, integers, text), a Flush every <flushEvery> steps, "ACK <step>"
 //                             after each; eng/soak kills it at random and checks what survived.
+//   upload <home> <endpoint> <store> <file>  with the remote store set as a user sets it (REPRO_ARTIFACT_STORE,
+//                             AWS_ENDPOINT_URL_S3), log <file> as a checkpoint, print "QUEUED <sha256>" once it is
+//                             stored locally, then wait to be killed (the uploads retry in the background meanwhile).
+//   resume <home> <endpoint> <store>  start a run with the same store, wait until the uploads earlier processes left
+//                             are done, print "PENDING <count>", finish.
 //   recover-die <home> <run-id> <step>  open a crashed run, and SIGKILL this process right after
 //                             recovery's <step> ("evidence", "truncated", "appended", "manifest").
 var mode = args[0];
@@ -214,6 +219,27 @@ switch (mode)
         return 0;
     }
 
+    case "upload":
+    {
+        UseRemoteStore(args[2], args[3]);
+        var run = Run.Start(new RunOptions { Home = home, Name = "upload-child", TelemetryInterval = TimeSpan.Zero });
+        Console.WriteLine($"RUN {run.Id}");
+        var record = run.LogArtifact("model", args[4], new Repro.Artifacts.ArtifactOptions { Kind = Repro.Artifacts.ArtifactKind.Checkpoint }).Wait();
+        Console.WriteLine($"QUEUED {record.Sha256}");
+        Thread.Sleep(Timeout.Infinite);
+        return 0;
+    }
+
+    case "resume":
+    {
+        UseRemoteStore(args[2], args[3]);
+        using var run = Run.Start(new RunOptions { Home = home, Name = "resume-child", TelemetryInterval = TimeSpan.Zero });
+        Console.WriteLine($"RUN {run.Id}");
+        run.Uploader!.WaitIdle(TimeSpan.FromSeconds(60));
+        Console.WriteLine($"PENDING {run.Uploader.Pending}");
+        return 0;
+    }
+
     case "status":
         Console.WriteLine(new RunStore(home).GetRun(args[2]).Status.ToString());
         return 0;
@@ -221,4 +247,10 @@ switch (mode)
     default:
         Console.Error.WriteLine($"unknown mode {mode}");
         return 2;
+}
+
+static void UseRemoteStore(string endpoint, string store)
+{
+    Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_S3", endpoint);
+    Environment.SetEnvironmentVariable("REPRO_ARTIFACT_STORE", store);
 }

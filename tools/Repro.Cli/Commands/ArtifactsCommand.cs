@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using Repro.Artifacts;
+using Repro.Artifacts.Remote;
 using Repro.Runs;
 using Spectre.Console;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro artifacts list|get|verify</c>: a run's artifacts, verified copies of them, and a check of every stored byte.</summary>
+/// <summary><c>repro artifacts list|get|verify</c>: a run's artifacts, verified copies of them, and a check of every stored byte, local and remote.</summary>
 internal static class ArtifactsCommand
 {
     public static Command Create(Option<string?> home)
@@ -15,6 +16,8 @@ internal static class ArtifactsCommand
         artifacts.Subcommands.Add(CreateList(home));
         artifacts.Subcommands.Add(CreateGet(home));
         artifacts.Subcommands.Add(CreateVerify(home));
+        artifacts.Subcommands.Add(ArtifactsRemoteCommands.CreateUrl(home));
+        artifacts.Subcommands.Add(ArtifactsRemoteCommands.CreatePush(home));
         return artifacts;
     }
 
@@ -64,18 +67,23 @@ internal static class ArtifactsCommand
         var runId = RunArgument();
         var nameOrTag = new Argument<string>("name-or-tag") { Description = "A tag (last, best/<metric>, your own), an artifact name (its newest version) or a SHA-256 prefix." };
         var output = new Option<string>("--output", "-o") { Description = "Where to write the copy (a file, or a folder for a folder artifact).", Required = true };
-        var get = new Command("get", "Copy an artifact out of the store, every byte verified against its SHA-256.") { runId, nameOrTag, output };
+        var remote = new RemoteStoreAccess();
+        var get = new Command("get", "Copy an artifact out of the store, every byte verified against its SHA-256; objects missing here are fetched from the remote store it was uploaded to.") { runId, nameOrTag, output };
+        remote.AddTo(get);
         get.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             var manifest = context.Store.GetRun(context.RunId(parse.GetValue(runId)!));
             var artifact = RunArtifacts.Find(manifest, parse.GetValue(nameOrTag)!);
             var store = new ContentStore(context.Store.Home);
             var destination = Path.GetFullPath(parse.GetValue(output)!);
+            using var fetcher = new RemoteFetcher(context, remote, parse, manifest, store);
+            fetcher.EnsureLocal(artifact.Sha256);
             if (artifact.MediaType == FolderListing.MediaType)
             {
                 var files = FolderListing.Decode(store.ReadAllBytes(artifact.Sha256));
                 foreach (var file in files)
                 {
+                    fetcher.EnsureLocal(file.Sha256);
                     store.CopyTo(file.Sha256, Path.Combine(destination, file.RelativePath.Replace('/', Path.DirectorySeparatorChar)));
                 }
 
@@ -96,38 +104,73 @@ internal static class ArtifactsCommand
     {
         var runId = new Argument<string?>("run-id") { Description = "The run to check; every run when left out.", Arity = ArgumentArity.ZeroOrOne };
         var json = new Option<bool>("--json") { Description = "Print the result per object as JSON." };
-        var verify = new Command("verify", "Rehash every object runs reference (artifacts, folder files, dataset listings, splits); exit 1 on any mismatch or missing object.") { runId, json };
+        var remote = new RemoteStoreAccess();
+        var verify = new Command("verify", "Rehash every object runs reference (artifacts, folder files, dataset listings, splits), locally and in the remote store they were uploaded to (or --store); exit 1 on any mismatch or missing object.") { runId, json };
+        remote.AddTo(verify);
         verify.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             var manifests = parse.GetValue(runId) is { } typed
                 ? [context.Store.GetRun(context.RunId(typed))]
                 : context.Store.ListRuns((folder, reason) => context.Error.WriteLine($"repro: skipped {folder}: {reason}"));
             var store = new ContentStore(context.Store.Home);
-            var results = new List<(string Run, string What, string Sha256, string Status)>();
-            foreach (var manifest in manifests)
+            var results = new List<(string Run, string What, string Sha256, string Status, string? Remote)>();
+            var clients = new Dictionary<RemoteStoreAddress, S3ObjectStore>();
+            try
             {
-                foreach (var (what, hash) in Referenced(manifest, store))
+                foreach (var manifest in manifests)
                 {
-                    results.Add((manifest.RunId, what, hash, Check(store, hash)));
+                    var address = remote.Address(parse, manifest, recordedOnly: true);
+                    if (address is not null && !clients.ContainsKey(address))
+                    {
+                        clients[address] = remote.Open(parse, address);
+                    }
+
+                    foreach (var (what, hash) in Referenced(manifest, store))
+                    {
+                        results.Add((manifest.RunId, what, hash, Check(store, hash), address is null ? null : CheckRemote(clients[address], hash)));
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var client in clients.Values)
+                {
+                    client.Dispose();
                 }
             }
 
+            var anyRemote = results.Any(result => result.Remote is not null);
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(JsonSerializer.Serialize(results.Select(r => new Dictionary<string, string> { ["run"] = r.Run, ["object"] = r.What, ["sha256"] = r.Sha256, ["status"] = r.Status }), Indented));
+                context.Output.WriteLine(JsonSerializer.Serialize(results.Select(r =>
+                {
+                    var row = new Dictionary<string, string> { ["run"] = r.Run, ["object"] = r.What, ["sha256"] = r.Sha256, ["status"] = r.Status };
+                    if (r.Remote is not null)
+                    {
+                        row["remote"] = r.Remote;
+                    }
+
+                    return row;
+                }), Indented));
             }
             else
             {
-                var table = new Table().AddColumns("run", "object", "sha256", "status");
+                var table = new Table().AddColumns(anyRemote ? ["run", "object", "sha256", "status", "remote"] : ["run", "object", "sha256", "status"]);
                 foreach (var result in results)
                 {
-                    table.AddRow(result.Run, Markup.Escape(result.What), result.Sha256, result.Status == "ok" ? "ok" : $"[red]{result.Status}[/]");
+                    var cells = new List<string> { result.Run, Markup.Escape(result.What), result.Sha256, Colour(result.Status) };
+                    if (anyRemote)
+                    {
+                        cells.Add(result.Remote is null ? "-" : Colour(result.Remote));
+                    }
+
+                    table.AddRow([.. cells]);
                 }
 
                 context.Console.Write(table);
             }
 
-            var bad = results.Count(result => result.Status != "ok");
+            var bad = results.Count(result => result.Status != "ok" || result.Remote is not (null or "ok"));
             context.Output.WriteLine(bad == 0
                 ? $"{results.Count} objects verified, all intact."
                 : $"{bad} of {results.Count} objects are damaged or missing.");
@@ -136,7 +179,8 @@ internal static class ArtifactsCommand
         return verify;
     }
 
-    private static IEnumerable<(string What, string Sha256)> Referenced(RunManifest manifest, ContentStore store)
+    /// <summary>Every object a run references, each once: artifacts, the files of folder artifacts, dataset listings, splits.</summary>
+    internal static IEnumerable<(string What, string Sha256)> Referenced(RunManifest manifest, ContentStore store)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var artifact in manifest.Lineage.Artifacts)
@@ -182,6 +226,20 @@ internal static class ArtifactsCommand
             return "missing";
         }
     }
+
+    private static string CheckRemote(S3ObjectStore remote, string hash)
+    {
+        try
+        {
+            return remote.HashAsync(hash).GetAwaiter().GetResult() == hash ? "ok" : "corrupt";
+        }
+        catch (ObjectNotFoundException)
+        {
+            return "missing";
+        }
+    }
+
+    private static string Colour(string status) => status == "ok" ? "ok" : $"[red]{status}[/]";
 
     // The local store's location is the hash again: say where it is instead of repeating 64 digits.
     private static string Location(ArtifactSummary artifact) =>

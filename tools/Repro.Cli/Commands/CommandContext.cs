@@ -93,5 +93,10 @@ internal sealed class CommandContext
             error.WriteLine($"repro: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        {
+            error.WriteLine($"repro: the remote artifact store refused or could not be reached: {Security.SecretRedactor.Redact(e.Message)}");
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -82,6 +82,27 @@ public sealed partial record RemoteStoreAddress
     /// <summary>The full location of the object named <paramref name="hash"/>: <c>s3://bucket/prefix/objects/sha256/ab/&lt;hash&gt;</c>.</summary>
     public string LocationOf(string hash) => $"s3://{Bucket}/{KeyOf(hash)}";
 
+    /// <summary>
+    /// The store an object location (<c>s3://bucket/prefix/objects/sha256/ab/&lt;hash&gt;</c>, as artifacts record it)
+    /// lies in, or null when the location is not remote.
+    /// </summary>
+    /// <exception cref="ArgumentException">The location is remote but not an object location.</exception>
+    public static RemoteStoreAddress? FromLocation(string? location)
+    {
+        if (!IsRemoteLocation(location))
+        {
+            return null;
+        }
+
+        var objects = location!.LastIndexOf("/objects/sha256/", StringComparison.Ordinal);
+        if (objects < 0)
+        {
+            throw new ArgumentException($"'{location}' is not the location of an object in an artifact store.", nameof(location));
+        }
+
+        return Parse(location[..objects]);
+    }
+
     /// <summary>Whether <paramref name="location"/> is an object location in some S3 store.</summary>
     public static bool IsRemoteLocation(string? location) => location?.StartsWith("s3://", StringComparison.Ordinal) == true;
 

@@ -63,6 +63,9 @@ public sealed class RemoteUploader : IDisposable
     /// <summary>The last failure, in words, or null when the last try succeeded.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
 
+    /// <summary>The bucket it uploads to (internal: tests read its counters).</summary>
+    internal S3ObjectStore Remote => _remote;
+
     /// <summary>Where the object named <paramref name="hash"/> will lie once uploaded.</summary>
     public string LocationOf(string hash) => _remote.Address.LocationOf(hash);
 

@@ -28,6 +28,17 @@ public class RemoteStoreAddressTests
     }
 
     [Fact]
+    public void A_recorded_location_names_its_store()
+    {
+        var address = RemoteStoreAddress.Parse("s3://models/team/a");
+
+        Assert.Equal(address, RemoteStoreAddress.FromLocation(address.LocationOf(Hash)));
+        Assert.Equal(RemoteStoreAddress.Parse("s3://models"), RemoteStoreAddress.FromLocation(RemoteStoreAddress.Parse("s3://models").LocationOf(Hash)));
+        Assert.Null(RemoteStoreAddress.FromLocation("cas:sha256/" + Hash));
+        Assert.Throws<ArgumentException>(() => RemoteStoreAddress.FromLocation("s3://models/some/file.bin"));
+    }
+
+    [Fact]
     public void The_canonical_form_round_trips()
     {
         foreach (var text in new[] { "s3://models", "s3://models/a/b" })
