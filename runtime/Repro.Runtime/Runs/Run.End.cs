@@ -71,6 +71,7 @@ public sealed partial class Run
                     LastSequence = _writer.LastSequence,
                     DroppedEvents = (ulong)_writer.Dropped,
                     Best = new SortedDictionary<string, BestValue>(_writer.BestValues.ToDictionary(), StringComparer.Ordinal),
+                    Last = LastValues(),
                     Failure = writerFailure is null ? message : WriterFailureText(writerFailure, message),
                 });
             }
@@ -93,6 +94,19 @@ public sealed partial class Run
         _writerFailed = true;
         // On a full disk the manifest's reserve gives this write its space.
         _ = _manifest.Update(m => m with { Status = RunStatus.Failed, Failure = WriterFailureText(failure, null) });
+    }
+
+    /// <summary>The last value of every metric, as the producers left them (see <see cref="LatestMetricValues"/>).</summary>
+    private SortedDictionary<string, LastValue> LastValues()
+    {
+        var snapshot = _latest.Snapshot(_metrics);
+        var last = new SortedDictionary<string, LastValue>(StringComparer.Ordinal);
+        foreach (var (name, value) in snapshot.Values)
+        {
+            last[name] = new LastValue(value, snapshot.Steps[name]);
+        }
+
+        return last;
     }
 
     private static string WriterFailureText(Exception writerFailure, string? programFailure) =>

@@ -41,6 +41,8 @@ public sealed partial class Run
             Build = build,
             ReferencedBuilds = BuildStamp.ReadReferenced(program),
             Warnings = ProvenanceWarnings(build, Environment.CurrentDirectory),
+            Tags = RunTags.Redact(options.Tags),
+            Note = options.Note is null ? null : Security.SecretRedactor.Redact(options.Note),
             Environment = RunEnvironment.Capture() with
             {
                 ContainerId = source.ContainerId.Length == 0 ? null : source.ContainerId,

@@ -55,6 +55,27 @@ public sealed record RunManifest
     /// <summary>Best value and step of every metric declared with a goal, by metric name (ordinal order).</summary>
     public IReadOnlyDictionary<string, BestValue> Best { get; init; } = new SortedDictionary<string, BestValue>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The last value and step of every metric the run logged, by name (ordinal order); written when the run ends or
+    /// is recovered, so runs can be sorted by a metric's final value without reading their logs.
+    /// </summary>
+    public IReadOnlyDictionary<string, LastValue> Last { get => _last; init => _last = value ?? new SortedDictionary<string, LastValue>(StringComparer.Ordinal); }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyDictionary<string, LastValue> _last = new SortedDictionary<string, LastValue>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Tags (key = value, ordinal key order): those the run started with (<see cref="RunOptions.Tags"/>), or, once
+    /// someone has changed them with <c>repro runs tag</c>, the tags as changed (the history stays in annotations.json).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Tags { get => _tags; init => _tags = value ?? new SortedDictionary<string, string>(StringComparer.Ordinal); }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyDictionary<string, string> _tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>A note for people (a hypothesis, what changed), from <see cref="RunOptions.Note"/> or <c>repro runs note</c>.</summary>
+    public string? Note { get; init; }
+
     /// <summary>For a crashed run, what recovery found and did.</summary>
     public RunRecoveryReport? Recovery { get; init; }
 

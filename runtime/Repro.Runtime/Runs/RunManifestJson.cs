@@ -77,6 +77,8 @@ public static class RunManifestJson
     WriteIndented = true,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
+    // A metric's last (or best) value can be NaN or infinite: written as the strings "NaN", "Infinity", "-Infinity".
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(RunManifest))]
 [JsonSerializable(typeof(IReadOnlyList<RunManifest>))]

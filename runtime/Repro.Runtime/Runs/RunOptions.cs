@@ -71,8 +71,27 @@ public sealed class RunOptions
     internal RemoteStoreAddress? ResolveArtifactStore() =>
         string.IsNullOrWhiteSpace(ArtifactStore) ? RemoteStoreAddress.FromEnvironment() : RemoteStoreAddress.Parse(ArtifactStore);
 
+    /// <summary>
+    /// Tags the run starts with (key = value: <c>owner</c>, <c>hypothesis</c>, <c>phase</c>…), for <c>repro runs list --tag</c>.
+    /// Values whose key names a secret are masked, and secrets inside values are redacted, before they are written.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>A note for people: what this run tries, what changed since the last one.</summary>
+    public string? Note { get; init; }
+
     internal void Validate()
     {
+        if (Tags is not null)
+        {
+            Runs.RunTags.Validate(Tags);
+        }
+
+        if (Note is not null)
+        {
+            Runs.RunTags.ValidateNote(Note);
+        }
+
         if (ArtifactUploadGrace < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ArtifactUploadGrace), ArtifactUploadGrace, "ArtifactUploadGrace cannot be negative.");

@@ -14,7 +14,7 @@ namespace Repro.Sinks;
 /// as primary key (<c>INSERT OR IGNORE</c>) and the run's cursor is updated in the same transaction,
 /// so a replay stores each event exactly once. Several processes may update it at once.
 /// </summary>
-public sealed class SqliteIndexSink : IEventSink
+public sealed partial class SqliteIndexSink : IEventSink
 {
     /// <summary>Version of the index's tables; an index of another version is rebuilt, not read.</summary>
     public const int SchemaVersion = 1;
@@ -33,6 +33,13 @@ public sealed class SqliteIndexSink : IEventSink
         CREATE UNIQUE INDEX IF NOT EXISTS events_by_sequence ON events (run_id, sequence);
         CREATE INDEX IF NOT EXISTS events_by_metric ON events (run_id, name, step);
         CREATE TABLE IF NOT EXISTS sink_cursors (run_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL, resume_at BLOB);
+        CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at);
+        CREATE TABLE IF NOT EXISTS run_tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS run_tags_by_key ON run_tags (key, value);
+        CREATE TABLE IF NOT EXISTS run_params (run_id TEXT NOT NULL, path TEXT NOT NULL, number REAL, text TEXT NOT NULL, PRIMARY KEY (run_id, path)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS run_params_by_path ON run_params (path, number);
+        CREATE TABLE IF NOT EXISTS run_metrics (run_id TEXT NOT NULL, name TEXT NOT NULL, goal TEXT, best REAL, best_step INTEGER, last REAL, last_step INTEGER, PRIMARY KEY (run_id, name)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS run_files (run_id TEXT PRIMARY KEY, stamp TEXT NOT NULL);
         """;
 
     private readonly SqliteConnection _connection;
@@ -153,30 +160,6 @@ public sealed class SqliteIndexSink : IEventSink
         }
 
         return new SinkCursor((ulong)reader.GetInt64(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1));
-    }
-
-    /// <summary>Records (or refreshes) the run's row from its manifest.</summary>
-    public void IndexRun(RunManifest manifest)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        using var command = Command("""
-            INSERT INTO runs (run_id, name, status, started_at, ended_at, git_commit, dirty, last_sequence, dropped_events, manifest_json)
-            VALUES ($run, $name, $status, $started, $ended, $commit, $dirty, $last, $dropped, $json)
-            ON CONFLICT (run_id) DO UPDATE SET name = excluded.name, status = excluded.status, ended_at = excluded.ended_at,
-                git_commit = excluded.git_commit, dirty = excluded.dirty, last_sequence = excluded.last_sequence,
-                dropped_events = excluded.dropped_events, manifest_json = excluded.manifest_json;
-            """);
-        command.Parameters.AddWithValue("$run", manifest.RunId);
-        command.Parameters.AddWithValue("$name", manifest.Name);
-        command.Parameters.AddWithValue("$status", JsonNamingPolicy.CamelCase.ConvertName(manifest.Status.ToString()));
-        command.Parameters.AddWithValue("$started", manifest.StartedAt.ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$ended", (object?)manifest.EndedAt?.ToString("O", CultureInfo.InvariantCulture) ?? DBNull.Value);
-        command.Parameters.AddWithValue("$commit", (object?)manifest.Build.Commit ?? DBNull.Value);
-        command.Parameters.AddWithValue("$dirty", manifest.Build.Dirty is { } dirty ? (dirty ? 1 : 0) : DBNull.Value);
-        command.Parameters.AddWithValue("$last", (long)manifest.LastSequence);
-        command.Parameters.AddWithValue("$dropped", (long)manifest.DroppedEvents);
-        command.Parameters.AddWithValue("$json", RunManifestJson.Serialize(manifest));
-        command.ExecuteNonQuery();
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Repro.Sinks;
 
 namespace Repro.Storage;
@@ -54,6 +55,81 @@ public static class RunIndex
         }
     }
 
+    /// <summary>
+    /// The runs that pass every filter of <paramref name="search"/>, answered from the index after refreshing the
+    /// rows of runs whose manifest or annotations changed since they were indexed (and of runs still running), so
+    /// the answer is current without reading every manifest. Events are not indexed here; see <see cref="Update"/>.
+    /// </summary>
+    /// <param name="store">The Repro home.</param>
+    /// <param name="search">The filters and the order.</param>
+    /// <param name="onUnreadable">Called with the folder and the reason for each run that cannot be read.</param>
+    /// <exception cref="ReproHomeException">The index cannot be created or written.</exception>
+    /// <exception cref="InvalidDataException">index.db is not an index of this version; the message says how to rebuild it.</exception>
+    public static IReadOnlyList<RunSearchHit> Search(RunStore store, RunSearch search, Action<string, string>? onUnreadable = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(search);
+        ReproHome.CreateOwnerOnlyDirectory(store.Home);
+        using var index = OpenIndex(PathOf(store.Home));
+        Refresh(store, index, onUnreadable);
+        return index.Search(search);
+    }
+
+    /// <summary>Brings the runs half of the index up to date with the run folders (new, changed, running, deleted runs).</summary>
+    private static void Refresh(RunStore store, SqliteIndexSink index, Action<string, string>? onUnreadable)
+    {
+        var runsDirectory = ReproHome.RunsDirectory(store.Home);
+        var folders = Directory.Exists(runsDirectory) ? Directory.GetDirectories(runsDirectory) : [];
+        var indexed = index.IndexedRuns();
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in folders)
+        {
+            var runId = Path.GetFileName(folder);
+            if (!Ulid.TryParse(runId, out _))
+            {
+                continue;
+            }
+
+            present.Add(runId);
+            var stamp = StampOf(folder);
+            // A running run is read again every time: its writer may have died, and reading it recovers it.
+            if (indexed.TryGetValue(runId, out var known) && known.Stamp == stamp && known.Status != "running")
+            {
+                continue;
+            }
+
+            try
+            {
+                // The stamp taken before reading: a change made meanwhile makes the next search read the run again.
+                index.IndexRun(store.GetRun(runId), stamp);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or RunNotFoundException)
+            {
+                onUnreadable?.Invoke(folder, e.Message);
+            }
+        }
+
+        foreach (var runId in indexed.Keys.Where(id => !present.Contains(id)))
+        {
+            index.ForgetRun(runId);
+        }
+    }
+
+    /// <summary>
+    /// What a run's manifest and annotations look like on disk (size and modification time of each), to tell
+    /// whether its row is current. Both files are only ever replaced whole, so a new version gets a new stamp.
+    /// </summary>
+    internal static string StampOf(string runDirectory)
+    {
+        static string Of(string path)
+        {
+            var file = new FileInfo(path);
+            return file.Exists ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}@{file.LastWriteTimeUtc.Ticks}") : "-";
+        }
+
+        return $"{Of(ReproHome.ManifestPath(runDirectory))};{Of(Path.Combine(runDirectory, Runs.RunAnnotations.FileName))}";
+    }
+
     private static RunIndexReport UpdateInto(RunStore store, string path, Microsoft.Extensions.Logging.ILogger? logger)
     {
         var problems = new List<string>();
@@ -65,7 +141,8 @@ public static class RunIndex
             {
                 var result = SinkReplay.Replay(store, run.RunId, index, logger: logger);
                 // Read again after the replay: a run still writing when listed may have ended meanwhile.
-                index.IndexRun(store.GetRun(run.RunId));
+                var stamp = StampOf(ReproHome.RunDirectory(store.Home, run.RunId));
+                index.IndexRun(store.GetRun(run.RunId), stamp);
                 events += result.Delivered;
                 problems.AddRange(result.Problems.Select(p => p.ToString()));
             }

@@ -82,6 +82,7 @@ internal static class RunRecovery
             LastSequence = lastSequence,
             DroppedEvents = Math.Max(manifest.DroppedEvents, scan.Dropped),
             Best = new SortedDictionary<string, BestValue>(scan.Best.Best.ToDictionary(), StringComparer.Ordinal),
+            Last = scan.LastValues,
             Failure = scan.End?.Lifecycle.Kind == Lifecycle.Types.Kind.Failed ? scan.End.Lifecycle.Message : manifest.Failure,
             Recovery = evidence,
         };
@@ -173,6 +174,9 @@ internal static class RunRecovery
 
         public Aggregation.BestValueTracker Best { get; } = new();
 
+        /// <summary>The last value of every metric the intact log holds a scalar of.</summary>
+        public SortedDictionary<string, LastValue> LastValues { get; } = new(StringComparer.Ordinal);
+
         /// <summary>Summaries still marked open when the log ends, in log order.</summary>
         public List<Event> OpenIntervals => [.. _lastSummary.Values.Where(e => e.IntervalOpen).OrderBy(e => e.Sequence)];
 
@@ -197,8 +201,13 @@ internal static class RunRecovery
                     case Event.ValueOneofCase.MetricDeclared:
                         goals[evt.Name] = (MetricGoal)evt.MetricDeclared.Goal;
                         break;
-                    case Event.ValueOneofCase.Scalar when goals.TryGetValue(evt.Name, out var goal):
-                        scan.Best.Offer(evt.Name, goal, evt.Step, evt.Scalar.Value);
+                    case Event.ValueOneofCase.Scalar:
+                        scan.LastValues[evt.Name] = new LastValue(evt.Scalar.Value, evt.Step);
+                        if (goals.TryGetValue(evt.Name, out var goal))
+                        {
+                            scan.Best.Offer(evt.Name, goal, evt.Step, evt.Scalar.Value);
+                        }
+
                         break;
                 }
 

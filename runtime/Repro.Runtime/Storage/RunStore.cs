@@ -47,7 +47,7 @@ public sealed class RunStore
         {
             try
             {
-                runs.Add(RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder))));
+                runs.Add(Annotated(folder, RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)))));
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -65,8 +65,26 @@ public sealed class RunStore
     public RunManifest GetRun(string runId)
     {
         var folder = RunDirectoryOf(runId);
-        return RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
+        return Annotated(folder, RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder))));
     }
+
+    /// <summary>
+    /// Sets and removes tags of run <paramref name="runId"/> and optionally replaces its note (kept in its
+    /// annotations.json with the history of changes; the manifest the run wrote stays as it was).
+    /// </summary>
+    /// <returns>The run's manifest as readers now see it.</returns>
+    /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
+    /// <exception cref="ArgumentException">A tag or the note is invalid, or nothing would change.</exception>
+    public RunManifest Annotate(string runId, IReadOnlyDictionary<string, string> set, IReadOnlyCollection<string> remove, string? note)
+    {
+        var folder = RunDirectoryOf(runId);
+        var manifest = RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
+        return RunAnnotations.Edit(folder, manifest, set, remove, note);
+    }
+
+    /// <summary>The manifest with the tags and note changed after the run started, when any were.</summary>
+    private static RunManifest Annotated(string folder, RunManifest manifest) =>
+        RunAnnotations.Read(folder) is { } annotations ? annotations.ApplyTo(manifest) : manifest;
 
     /// <summary>Streams the events of run <paramref name="runId"/> in log order; damaged records are reported and skipped.</summary>
     /// <param name="runId">The run id.</param>

@@ -88,6 +88,12 @@ internal sealed class CommandContext
             error.WriteLine($"repro: {message}");
             return ExitCodes.Usage;
         }
+        catch (FormatException e)
+        {
+            // A filter, a time or a condition that cannot be read: what was typed is wrong, not the home.
+            error.WriteLine($"repro: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (Exception e) when (e is RunNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             error.WriteLine($"repro: {e.Message}");

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Repro.Cli.Rendering;
 using Repro.Runs;
+using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro runs list</c> and <c>repro runs show &lt;run-id&gt;</c>.</summary>
+/// <summary><c>repro runs list</c>, <c>show</c>, <c>tag</c> and <c>note</c>.</summary>
 internal static class RunsCommand
 {
     public static Command Create(Option<string?> home)
@@ -12,34 +13,84 @@ internal static class RunsCommand
         var runs = new Command("runs", "List and inspect recorded runs.");
         runs.Subcommands.Add(CreateList(home));
         runs.Subcommands.Add(CreateShow(home));
+        runs.Subcommands.Add(CreateTag(home));
+        runs.Subcommands.Add(CreateNote(home));
         return runs;
     }
 
     private static Command CreateList(Option<string?> home)
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array of run manifests, for scripts." };
-        var list = new Command("list", "List the runs in the Repro home, newest first.") { json };
+        var filters = new RunFilters();
+        var list = new Command("list", "List runs, newest first, or those that pass the filters in a metric's order (answered from the SQLite index).") { json };
+        foreach (var option in filters.All)
+        {
+            list.Options.Add(option);
+        }
+
         list.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
-            var manifests = context.Store.ListRuns((folder, reason) => context.Error.WriteLine($"repro: skipped {folder}: {reason}"))
-                .Select(m => Live(context, m)).ToList();
+            var search = filters.ToSearch(parse, DateTimeOffset.UtcNow);
+            var filtered = search != new RunSearch();
+            var hits = context.Store.Home is { } && Directory.Exists(context.Store.Home)
+                ? RunIndex.Search(context.Store, search, (folder, reason) => context.Error.WriteLine($"repro: skipped {folder}: {reason}"))
+                    .Select(h => h with { Manifest = Live(context, h.Manifest) }).ToList()
+                : [];
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(RunManifestJson.SerializeList(manifests));
+                context.Output.WriteLine(RunManifestJson.SerializeList(hits.Select(h => h.Manifest).ToList()));
             }
-            else if (manifests.Count == 0)
+            else if (hits.Count == 0)
             {
                 // Say which home was read and why: a run recorded elsewhere is the usual reason for none.
-                context.Output.WriteLine($"No runs in {context.HomeDescription}. Use --home or {Repro.Storage.ReproHome.EnvironmentVariable} to read another home.");
+                context.Output.WriteLine(filtered
+                    ? $"No runs in {context.HomeDescription} pass the filters."
+                    : $"No runs in {context.HomeDescription}. Use --home or {Repro.Storage.ReproHome.EnvironmentVariable} to read another home.");
             }
             else
             {
-                context.Console.Write(RunTables.List(manifests));
+                context.Console.Write(RunTables.List(hits, search.Sort));
             }
 
             return 0;
         }));
         return list;
+    }
+
+    private static Command CreateTag(Option<string?> home)
+    {
+        var runId = new Argument<string>("run-id") { Description = "The run's id, a unique beginning of it, or 'latest'." };
+        var tags = new Argument<string[]>("tags") { Description = "Tags to set, key=value.", Arity = ArgumentArity.ZeroOrMore };
+        var remove = new Option<string[]>("--remove") { Description = "A tag key to remove (repeat for several)." };
+        var tag = new Command("tag", "Set or remove tags of a run; the change and its time are kept in the run's annotations.json.") { runId, tags, remove };
+        tag.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            var set = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            foreach (var text in parse.GetValue(tags) ?? [])
+            {
+                var parsed = RunTags.Parse(text);
+                set[parsed.Key] = parsed.Value;
+            }
+
+            var manifest = context.Store.Annotate(context.RunId(parse.GetValue(runId)!), set, parse.GetValue(remove) ?? [], note: null);
+            context.Output.WriteLine($"Run {manifest.RunId} tags: {(manifest.Tags.Count == 0 ? "none" : RunTables.FormatTags(manifest.Tags))}");
+            return 0;
+        }));
+        return tag;
+    }
+
+    private static Command CreateNote(Option<string?> home)
+    {
+        var runId = new Argument<string>("run-id") { Description = "The run's id, a unique beginning of it, or 'latest'." };
+        var text = new Argument<string>("text") { Description = "The note (replaces the run's note; the earlier one stays in the history)." };
+        var note = new Command("note", "Replace a run's note; the change and its time are kept in the run's annotations.json.") { runId, text };
+        note.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            var manifest = context.Store.Annotate(context.RunId(parse.GetValue(runId)!), new Dictionary<string, string>(), [], parse.GetValue(text)!);
+            context.Output.WriteLine($"Run {manifest.RunId} note: {manifest.Note}");
+            return 0;
+        }));
+        return note;
     }
 
     private static Command CreateShow(Option<string?> home)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Repro.Events;
 using Repro.Runs;
+using Repro.Storage;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -9,25 +10,53 @@ namespace Repro.Cli.Rendering;
 /// <summary>Tables for people. Everything goes through invariant culture and UTC, so output is stable.</summary>
 internal static class RunTables
 {
-    public static IRenderable List(IReadOnlyList<RunManifest> manifests)
+    public static IRenderable List(IReadOnlyList<RunSearchHit> hits, MetricSort? sort)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Run id").AddColumn("Name").AddColumn("Status").AddColumn("Started (UTC)")
             .AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Commit").AddColumn(new TableColumn("Events").RightAligned());
-        foreach (var m in manifests)
+        var anyTags = hits.Any(h => h.Manifest.Tags.Count > 0);
+        if (anyTags)
         {
-            table.AddRow(
+            table.AddColumn("Tags");
+        }
+
+        if (sort is not null)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(sort.Metric)).RightAligned());
+        }
+
+        foreach (var (m, value) in hits)
+        {
+            var cells = new List<string>
+            {
                 Markup.Escape(m.RunId),
                 Markup.Escape(m.Name),
                 StatusMarkup(m.Status),
                 Markup.Escape(FormatTime(m.StartedAt)),
                 Markup.Escape(FormatDuration(m)),
                 Markup.Escape(FormatCommit(m, shortForm: true)),
-                m.LastSequence.ToString(CultureInfo.InvariantCulture));
+                m.LastSequence.ToString(CultureInfo.InvariantCulture),
+            };
+            if (anyTags)
+            {
+                cells.Add(Markup.Escape(FormatTags(m.Tags)));
+            }
+
+            if (sort is not null)
+            {
+                cells.Add(value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "-");
+            }
+
+            table.AddRow([.. cells]);
         }
 
         return table;
     }
+
+    /// <summary>Tags as <c>key=value</c>, comma-separated, in key order.</summary>
+    public static string FormatTags(IReadOnlyDictionary<string, string> tags) =>
+        string.Join(", ", tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"));
 
     public static IRenderable Show(RunManifest m)
     {
@@ -41,6 +70,16 @@ internal static class RunTables
         Row("Ended (UTC)", m.EndedAt is { } ended ? FormatTime(ended) : "-");
         Row("Duration", FormatDuration(m));
         Row("Commit", FormatCommit(m, shortForm: false));
+        if (m.Tags.Count > 0)
+        {
+            Row("Tags", FormatTags(m.Tags));
+        }
+
+        if (m.Note is { } note)
+        {
+            Row("Note", note);
+        }
+
         Row("Events", m.LastSequence.ToString(CultureInfo.InvariantCulture));
         Row("Dropped", m.DroppedEvents == 0 ? "none" : m.DroppedEvents.ToString(CultureInfo.InvariantCulture) + " (buffer full)");
         Row("Host", $"{m.Environment.Host} (pid {m.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})"

@@ -1,0 +1,285 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Repro.Runs;
+using Repro.Storage;
+
+namespace Repro.Sinks;
+
+/// <summary>The runs half of the index: one row per run, its tags, hyperparameters and metric summaries, and searches over them.</summary>
+public sealed partial class SqliteIndexSink
+{
+    /// <summary>Records (or refreshes) the run's row, tags, hyperparameters and metric summaries from its manifest.</summary>
+    /// <param name="manifest">The run's manifest, with its annotations applied.</param>
+    /// <param name="stamp">What the run's files looked like when read (see <see cref="RunIndex"/>); null when unknown.</param>
+    public void IndexRun(RunManifest manifest, string? stamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using (var command = Command("""
+            INSERT INTO runs (run_id, name, status, started_at, ended_at, git_commit, dirty, last_sequence, dropped_events, manifest_json)
+            VALUES ($run, $name, $status, $started, $ended, $commit, $dirty, $last, $dropped, $json)
+            ON CONFLICT (run_id) DO UPDATE SET name = excluded.name, status = excluded.status, ended_at = excluded.ended_at,
+                git_commit = excluded.git_commit, dirty = excluded.dirty, last_sequence = excluded.last_sequence,
+                dropped_events = excluded.dropped_events, manifest_json = excluded.manifest_json;
+            DELETE FROM run_tags WHERE run_id = $run;
+            DELETE FROM run_params WHERE run_id = $run;
+            DELETE FROM run_metrics WHERE run_id = $run;
+            """))
+        {
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("$run", manifest.RunId);
+            command.Parameters.AddWithValue("$name", manifest.Name);
+            command.Parameters.AddWithValue("$status", StatusName(manifest.Status));
+            command.Parameters.AddWithValue("$started", Timestamp(manifest.StartedAt));
+            command.Parameters.AddWithValue("$ended", (object?)(manifest.EndedAt is { } ended ? Timestamp(ended) : null) ?? DBNull.Value);
+            command.Parameters.AddWithValue("$commit", (object?)manifest.Build.Commit?.ToLowerInvariant() ?? DBNull.Value);
+            command.Parameters.AddWithValue("$dirty", manifest.Build.Dirty is { } dirty ? (dirty ? 1 : 0) : DBNull.Value);
+            command.Parameters.AddWithValue("$last", (long)manifest.LastSequence);
+            command.Parameters.AddWithValue("$dropped", (long)manifest.DroppedEvents);
+            command.Parameters.AddWithValue("$json", RunManifestJson.Serialize(manifest));
+            command.ExecuteNonQuery();
+        }
+
+        foreach (var (key, value) in manifest.Tags)
+        {
+            Insert(transaction, "INSERT INTO run_tags (run_id, key, value) VALUES ($run, $a, $b);", manifest.RunId, key, value);
+        }
+
+        if (manifest.Hyperparameters is { } hyperparameters)
+        {
+            using var parameter = Command("INSERT OR REPLACE INTO run_params (run_id, path, number, text) VALUES ($run, $path, $number, $text);");
+            parameter.Transaction = transaction;
+            parameter.Parameters.AddWithValue("$run", manifest.RunId);
+            var path = parameter.Parameters.Add("$path", SqliteType.Text);
+            var number = parameter.Parameters.Add("$number", SqliteType.Real);
+            var text = parameter.Parameters.Add("$text", SqliteType.Text);
+            foreach (var row in Flatten(hyperparameters, string.Empty))
+            {
+                path.Value = row.Path;
+                number.Value = (object?)row.Number ?? DBNull.Value;
+                text.Value = row.Text;
+                parameter.ExecuteNonQuery();
+            }
+        }
+
+        foreach (var name in manifest.Best.Keys.Union(manifest.Last.Keys, StringComparer.Ordinal))
+        {
+            manifest.Best.TryGetValue(name, out var best);
+            manifest.Last.TryGetValue(name, out var last);
+            using var metric = Command("""
+                INSERT INTO run_metrics (run_id, name, goal, best, best_step, last, last_step)
+                VALUES ($run, $name, $goal, $best, $bestStep, $last, $lastStep);
+                """);
+            metric.Transaction = transaction;
+            metric.Parameters.AddWithValue("$run", manifest.RunId);
+            metric.Parameters.AddWithValue("$name", name);
+            metric.Parameters.AddWithValue("$goal", (object?)best?.Goal ?? DBNull.Value);
+            metric.Parameters.AddWithValue("$best", Finite(best?.Value));
+            metric.Parameters.AddWithValue("$bestStep", (object?)best?.Step ?? DBNull.Value);
+            metric.Parameters.AddWithValue("$last", Finite(last?.Value));
+            metric.Parameters.AddWithValue("$lastStep", (object?)last?.Step ?? DBNull.Value);
+            metric.ExecuteNonQuery();
+        }
+
+        if (stamp is not null)
+        {
+            Insert(transaction, "INSERT INTO run_files (run_id, stamp) VALUES ($run, $a) ON CONFLICT (run_id) DO UPDATE SET stamp = excluded.stamp;", manifest.RunId, stamp, null);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>The stamp and status recorded for every indexed run, by run id.</summary>
+    public IReadOnlyDictionary<string, (string? Stamp, string Status)> IndexedRuns()
+    {
+        var runs = new Dictionary<string, (string?, string)>(StringComparer.Ordinal);
+        using var command = Command("SELECT r.run_id, f.stamp, r.status FROM runs r LEFT JOIN run_files f ON f.run_id = r.run_id;");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            runs[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2));
+        }
+
+        return runs;
+    }
+
+    /// <summary>Removes a run whose folder is gone from the runs half of the index (its events stay until a rebuild).</summary>
+    public void ForgetRun(string runId)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        foreach (var table in new[] { "runs", "run_tags", "run_params", "run_metrics", "run_files" })
+        {
+            Insert(transaction, $"DELETE FROM {table} WHERE run_id = $run;", runId, null, null);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>The runs that pass every filter of <paramref name="search"/>, newest first or in the metric's order.</summary>
+    public IReadOnlyList<RunSearchHit> Search(RunSearch search)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        using var command = _connection.CreateCommand();
+        var sql = new StringBuilder("SELECT r.manifest_json");
+        var sort = search.Sort;
+        var descending = false;
+        if (sort is not null)
+        {
+            var useBest = sort.Value == MetricSortValue.Best || (sort.Value == MetricSortValue.Automatic && GoalOf(sort.Metric) is not null);
+            var goal = useBest ? GoalOf(sort.Metric) : null;
+            descending = (useBest && goal == "maximize") ^ sort.Reverse;
+            sql.Append(useBest ? ", m.best AS sort_value" : ", m.last AS sort_value");
+            sql.Append(" FROM runs r LEFT JOIN run_metrics m ON m.run_id = r.run_id AND m.name = $sortMetric");
+            command.Parameters.AddWithValue("$sortMetric", sort.Metric);
+        }
+        else
+        {
+            sql.Append(", NULL AS sort_value FROM runs r");
+        }
+
+        sql.Append(" WHERE 1 = 1");
+        if (search.Name is { } name)
+        {
+            sql.Append(name.AsSpan().IndexOfAny('*', '?') >= 0 ? " AND r.name GLOB $name" : " AND r.name = $name");
+            command.Parameters.AddWithValue("$name", name.Replace("[", "[[]", StringComparison.Ordinal));
+        }
+
+        if (search.Statuses.Count > 0)
+        {
+            var names = search.Statuses.Select((status, i) => (Parameter: $"$status{i}", Name: StatusName(status))).ToList();
+            sql.Append(" AND r.status IN (").Append(string.Join(", ", names.Select(n => n.Parameter))).Append(')');
+            names.ForEach(n => command.Parameters.AddWithValue(n.Parameter, n.Name));
+        }
+
+        if (search.StartedAfter is { } after)
+        {
+            sql.Append(" AND r.started_at >= $after");
+            command.Parameters.AddWithValue("$after", Timestamp(after));
+        }
+
+        if (search.StartedBefore is { } before)
+        {
+            sql.Append(" AND r.started_at < $before");
+            command.Parameters.AddWithValue("$before", Timestamp(before));
+        }
+
+        if (search.Commit is { } commit)
+        {
+            sql.Append(" AND substr(r.git_commit, 1, length($commit)) = $commit");
+            command.Parameters.AddWithValue("$commit", commit.Trim().ToLowerInvariant());
+        }
+
+        for (var i = 0; i < search.Tags.Count; i++)
+        {
+            var (key, value) = search.Tags[i];
+            sql.Append(CultureInfo.InvariantCulture, $" AND EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.run_id AND t.key = $tagKey{i}");
+            command.Parameters.AddWithValue($"$tagKey{i}", key);
+            if (value is not null)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $" AND t.value = $tagValue{i}");
+                command.Parameters.AddWithValue($"$tagValue{i}", value);
+            }
+
+            sql.Append(')');
+        }
+
+        for (var i = 0; i < search.Where.Count; i++)
+        {
+            var condition = search.Where[i];
+            var column = condition.Number is null ? "p.text" : "p.number";
+            sql.Append(CultureInfo.InvariantCulture,
+                $" AND EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.run_id AND p.path = $path{i} AND {column} IS NOT NULL AND {column} {condition.SqlOperator} $value{i})");
+            command.Parameters.AddWithValue($"$path{i}", condition.Path);
+            command.Parameters.AddWithValue($"$value{i}", condition.Number is { } number ? number : condition.Text);
+        }
+
+        sql.Append(sort is null
+            ? " ORDER BY r.run_id DESC"
+            : $" ORDER BY sort_value IS NULL, sort_value {(descending ? "DESC" : "ASC")}, r.run_id DESC");
+        if (search.Limit is { } limit)
+        {
+            sql.Append(" LIMIT $limit");
+            command.Parameters.AddWithValue("$limit", limit);
+        }
+
+        command.CommandText = sql.ToString();
+        var hits = new List<RunSearchHit>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var manifest = RunManifestJson.Deserialize(reader.GetString(0), $"{Path} (run row)");
+            hits.Add(new RunSearchHit(manifest, reader.IsDBNull(1) ? null : reader.GetDouble(1)));
+        }
+
+        return hits;
+    }
+
+    /// <summary>The goal any run declared for <paramref name="metric"/> ("minimize" or "maximize"), or null.</summary>
+    private string? GoalOf(string metric)
+    {
+        using var command = Command("SELECT goal FROM run_metrics WHERE name = $name AND goal IS NOT NULL LIMIT 1;");
+        command.Parameters.AddWithValue("$name", metric);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>
+    /// Hyperparameters as (dotted path, number, text) rows: objects are walked, numbers keep both forms, strings and
+    /// Booleans are text, arrays and nulls keep their JSON text.
+    /// </summary>
+    private static IEnumerable<(string Path, double? Number, string Text)> Flatten(JsonElement element, string prefix)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            yield return element.ValueKind switch
+            {
+                JsonValueKind.Number => (prefix, element.TryGetDouble(out var number) && double.IsFinite(number) ? number : null, element.GetRawText()),
+                JsonValueKind.String => (prefix, null, element.GetString()!),
+                JsonValueKind.True => (prefix, null, "true"),
+                JsonValueKind.False => (prefix, null, "false"),
+                _ => (prefix, null, Compact(element)),
+            };
+            yield break;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            var path = prefix.Length == 0 ? property.Name : $"{prefix}.{property.Name}";
+            foreach (var row in Flatten(property.Value, path))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    /// <summary>The element's JSON without whitespace, whatever the manifest's indentation, so <c>[64,64]</c> matches.</summary>
+    private static string Compact(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            element.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private void Insert(SqliteTransaction transaction, string sql, string run, string? a, string? b)
+    {
+        using var command = Command(sql);
+        command.Transaction = transaction;
+        command.Parameters.AddWithValue("$run", run);
+        command.Parameters.AddWithValue("$a", (object?)a ?? DBNull.Value);
+        command.Parameters.AddWithValue("$b", (object?)b ?? DBNull.Value);
+
+        command.ExecuteNonQuery();
+    }
+
+    private static object Finite(double? value) => value is { } v && !double.IsNaN(v) ? v : DBNull.Value;
+
+    private static string StatusName(RunStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
+
+    // Fixed width (UTC, seven fraction digits), so text order is time order.
+    private static string Timestamp(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", CultureInfo.InvariantCulture);
+}
