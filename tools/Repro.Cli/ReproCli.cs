@@ -51,6 +51,7 @@ public static class ReproCli
         var root = new RootCommand("Repro: reproducible, auditable TorchSharp training runs.\n" + ExitCodes.Table);
         root.Options.Add(home);
         root.Subcommands.Add(RunsCommand.Create(home));
+        root.Subcommands.Add(DiffCommand.Create(home));
         root.Subcommands.Add(EventsCommand.Create(home));
         root.Subcommands.Add(ExportCommand.Create(home));
         root.Subcommands.Add(IndexCommand.Create(home));

@@ -13,10 +13,24 @@ public sealed partial class SqliteIndexSink
     /// <summary>Records (or refreshes) the run's row, tags, hyperparameters and metric summaries from its manifest.</summary>
     /// <param name="manifest">The run's manifest, with its annotations applied.</param>
     /// <param name="stamp">What the run's files looked like when read (see <see cref="RunIndex"/>); null when unknown.</param>
-    public void IndexRun(RunManifest manifest, string? stamp = null)
+    public void IndexRun(RunManifest manifest, string? stamp = null) => IndexRuns([(manifest, stamp)]);
+
+    /// <summary>Records several runs as <see cref="IndexRun(RunManifest, string?)"/> does, in one transaction: one commit for many runs.</summary>
+    public void IndexRuns(IReadOnlyCollection<(RunManifest Manifest, string? Stamp)> runs)
     {
-        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(runs);
         using var transaction = _connection.BeginTransaction(deferred: false);
+        foreach (var (manifest, stamp) in runs)
+        {
+            ArgumentNullException.ThrowIfNull(manifest);
+            IndexRunIn(transaction, manifest, stamp);
+        }
+
+        transaction.Commit();
+    }
+
+    private void IndexRunIn(SqliteTransaction transaction, RunManifest manifest, string? stamp)
+    {
         using (var command = Command("""
             INSERT INTO runs (run_id, name, status, started_at, ended_at, git_commit, dirty, last_sequence, dropped_events, manifest_json)
             VALUES ($run, $name, $status, $started, $ended, $commit, $dirty, $last, $dropped, $json)
@@ -55,7 +69,7 @@ public sealed partial class SqliteIndexSink
             var path = parameter.Parameters.Add("$path", SqliteType.Text);
             var number = parameter.Parameters.Add("$number", SqliteType.Real);
             var text = parameter.Parameters.Add("$text", SqliteType.Text);
-            foreach (var row in Flatten(hyperparameters, string.Empty))
+            foreach (var row in Flatten(hyperparameters))
             {
                 path.Value = row.Path;
                 number.Value = (object?)row.Number ?? DBNull.Value;
@@ -87,8 +101,6 @@ public sealed partial class SqliteIndexSink
         {
             Insert(transaction, "INSERT INTO run_files (run_id, stamp) VALUES ($run, $a) ON CONFLICT (run_id) DO UPDATE SET stamp = excluded.stamp;", manifest.RunId, stamp, null);
         }
-
-        transaction.Commit();
     }
 
     /// <summary>The stamp and status recorded for every indexed run, by run id.</summary>
@@ -122,7 +134,8 @@ public sealed partial class SqliteIndexSink
     {
         ArgumentNullException.ThrowIfNull(search);
         using var command = _connection.CreateCommand();
-        var sql = new StringBuilder("SELECT r.manifest_json");
+        // Rows are chosen and ordered on small columns; manifests are read for the chosen rows only.
+        var sql = new StringBuilder("SELECT r.run_id, r.status");
         var sort = search.Sort;
         var descending = false;
         if (sort is not null)
@@ -205,12 +218,27 @@ public sealed partial class SqliteIndexSink
         }
 
         command.CommandText = sql.ToString();
-        var hits = new List<RunSearchHit>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var chosen = new List<(string RunId, RunStatus Status, double? SortValue)>();
+        using (var reader = command.ExecuteReader())
         {
-            var manifest = RunManifestJson.Deserialize(reader.GetString(0), $"{Path} (run row)");
-            hits.Add(new RunSearchHit(manifest, reader.IsDBNull(1) ? null : reader.GetDouble(1)));
+            while (reader.Read())
+            {
+                var status = Enum.TryParse<RunStatus>(reader.GetString(1), ignoreCase: true, out var parsed) ? parsed : RunStatus.Running;
+                chosen.Add((reader.GetString(0), status, reader.IsDBNull(2) ? null : reader.GetDouble(2)));
+            }
+        }
+
+        using var manifest = Command("SELECT manifest_json FROM runs WHERE run_id = $run;");
+        var run = manifest.Parameters.Add("$run", SqliteType.Text);
+        manifest.Prepare();
+        var hits = new List<RunSearchHit>(chosen.Count);
+        foreach (var (runId, status, value) in chosen)
+        {
+            run.Value = runId;
+            if (manifest.ExecuteScalar() is string json)
+            {
+                hits.Add(new RunSearchHit(json, value, $"{Path} (row of run {runId})", status));
+            }
         }
 
         return hits;
@@ -225,45 +253,18 @@ public sealed partial class SqliteIndexSink
     }
 
     /// <summary>
-    /// Hyperparameters as (dotted path, number, text) rows: objects are walked, numbers keep both forms, strings and
-    /// Booleans are text, arrays and nulls keep their JSON text.
+    /// Hyperparameters as (dotted path, number, text) rows: numbers keep both forms, strings and Booleans are text,
+    /// arrays and nulls keep their compact JSON.
     /// </summary>
-    private static IEnumerable<(string Path, double? Number, string Text)> Flatten(JsonElement element, string prefix)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
+    private static IEnumerable<(string Path, double? Number, string Text)> Flatten(JsonElement configuration) =>
+        Hyperparameters.ConfigurationPaths.Leaves(configuration).Select(leaf => leaf.Value.ValueKind switch
         {
-            yield return element.ValueKind switch
-            {
-                JsonValueKind.Number => (prefix, element.TryGetDouble(out var number) && double.IsFinite(number) ? number : null, element.GetRawText()),
-                JsonValueKind.String => (prefix, null, element.GetString()!),
-                JsonValueKind.True => (prefix, null, "true"),
-                JsonValueKind.False => (prefix, null, "false"),
-                _ => (prefix, null, Compact(element)),
-            };
-            yield break;
-        }
-
-        foreach (var property in element.EnumerateObject())
-        {
-            var path = prefix.Length == 0 ? property.Name : $"{prefix}.{property.Name}";
-            foreach (var row in Flatten(property.Value, path))
-            {
-                yield return row;
-            }
-        }
-    }
-
-    /// <summary>The element's JSON without whitespace, whatever the manifest's indentation, so <c>[64,64]</c> matches.</summary>
-    private static string Compact(JsonElement element)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            element.WriteTo(writer);
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+            JsonValueKind.Number => (leaf.Path, leaf.Value.TryGetDouble(out var number) && double.IsFinite(number) ? number : (double?)null, leaf.Value.GetRawText()),
+            JsonValueKind.String => (leaf.Path, null, leaf.Value.GetString()!),
+            JsonValueKind.True => (leaf.Path, null, "true"),
+            JsonValueKind.False => (leaf.Path, null, "false"),
+            _ => (leaf.Path, null, Hyperparameters.ConfigurationPaths.Compact(leaf.Value)),
+        });
 
     private void Insert(SqliteTransaction transaction, string sql, string run, string? a, string? b)
     {

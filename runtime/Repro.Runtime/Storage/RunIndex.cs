@@ -78,22 +78,24 @@ public static class RunIndex
     /// <summary>Brings the runs half of the index up to date with the run folders (new, changed, running, deleted runs).</summary>
     private static void Refresh(RunStore store, SqliteIndexSink index, Action<string, string>? onUnreadable)
     {
-        var runsDirectory = ReproHome.RunsDirectory(store.Home);
-        var folders = Directory.Exists(runsDirectory) ? Directory.GetDirectories(runsDirectory) : [];
+        var runsDirectory = new DirectoryInfo(ReproHome.RunsDirectory(store.Home));
+        var folders = runsDirectory.Exists ? runsDirectory.GetDirectories() : [];
         var indexed = index.IndexedRuns();
         var present = new HashSet<string>(StringComparer.Ordinal);
+        var now = DateTime.UtcNow;
+        var changed = new List<(Runs.RunManifest, string?)>();
         foreach (var folder in folders)
         {
-            var runId = Path.GetFileName(folder);
+            var runId = folder.Name;
             if (!Ulid.TryParse(runId, out _))
             {
                 continue;
             }
 
             present.Add(runId);
-            var stamp = StampOf(folder);
+            var stamp = StampOf(folder, now);
             // A running run is read again every time: its writer may have died, and reading it recovers it.
-            if (indexed.TryGetValue(runId, out var known) && known.Stamp == stamp && known.Status != "running")
+            if (stamp != Unsettled && indexed.TryGetValue(runId, out var known) && known.Stamp == stamp && known.Status != "running")
             {
                 continue;
             }
@@ -101,12 +103,18 @@ public static class RunIndex
             try
             {
                 // The stamp taken before reading: a change made meanwhile makes the next search read the run again.
-                index.IndexRun(store.GetRun(runId), stamp);
+                changed.Add((store.GetRun(runId), stamp));
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or RunNotFoundException)
             {
-                onUnreadable?.Invoke(folder, e.Message);
+                onUnreadable?.Invoke(folder.FullName, e.Message);
             }
+        }
+
+        // One commit per few hundred runs: the first search of a large home indexes every run.
+        foreach (var batch in changed.Chunk(500))
+        {
+            index.IndexRuns(batch);
         }
 
         foreach (var runId in indexed.Keys.Where(id => !present.Contains(id)))
@@ -116,19 +124,22 @@ public static class RunIndex
     }
 
     /// <summary>
-    /// What a run's manifest and annotations look like on disk (size and modification time of each), to tell
-    /// whether its row is current. Both files are only ever replaced whole, so a new version gets a new stamp.
+    /// When a run folder last changed: its modification time, which every replacement of manifest.json or
+    /// annotations.json moves (both are written beside and renamed into the folder). One stat per run. A time
+    /// younger than <see cref="SettleTime"/> is not trusted, since two changes within one tick of the file system's
+    /// clock share a time: such a run is read again on the next search.
     /// </summary>
-    internal static string StampOf(string runDirectory)
+    internal static string StampOf(DirectoryInfo runDirectory, DateTime now)
     {
-        static string Of(string path)
-        {
-            var file = new FileInfo(path);
-            return file.Exists ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}@{file.LastWriteTimeUtc.Ticks}") : "-";
-        }
-
-        return $"{Of(ReproHome.ManifestPath(runDirectory))};{Of(Path.Combine(runDirectory, Runs.RunAnnotations.FileName))}";
+        var changed = runDirectory.LastWriteTimeUtc;
+        return now - changed < SettleTime ? Unsettled : changed.Ticks.ToString(CultureInfo.InvariantCulture);
     }
+
+    /// <summary>How old a folder's modification time must be to be trusted as its stamp.</summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+
+    // Never equal to a stored stamp, so the run is read again.
+    private const string Unsettled = "unsettled";
 
     private static RunIndexReport UpdateInto(RunStore store, string path, Microsoft.Extensions.Logging.ILogger? logger)
     {
@@ -141,7 +152,7 @@ public static class RunIndex
             {
                 var result = SinkReplay.Replay(store, run.RunId, index, logger: logger);
                 // Read again after the replay: a run still writing when listed may have ended meanwhile.
-                var stamp = StampOf(ReproHome.RunDirectory(store.Home, run.RunId));
+                var stamp = StampOf(new DirectoryInfo(ReproHome.RunDirectory(store.Home, run.RunId)), DateTime.UtcNow);
                 index.IndexRun(store.GetRun(run.RunId), stamp);
                 events += result.Delivered;
                 problems.AddRange(result.Problems.Select(p => p.ToString()));

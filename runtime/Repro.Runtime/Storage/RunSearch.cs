@@ -159,6 +159,35 @@ public sealed record RunSearch
 }
 
 /// <summary>One run a search found: its manifest and, when sorting by a metric, the value it was sorted by.</summary>
-/// <param name="Manifest">The run's manifest as indexed.</param>
-/// <param name="SortValue">The metric value it was sorted by; null when it has none or there is no sort.</param>
-public sealed record RunSearchHit(RunManifest Manifest, double? SortValue);
+public sealed class RunSearchHit
+{
+    private RunManifest? _manifest;
+
+    /// <summary>A hit whose manifest is parsed from <paramref name="manifestJson"/> when first asked for.</summary>
+    /// <param name="manifestJson">The manifest as indexed (the format of manifest.json).</param>
+    /// <param name="sortValue">The metric value it was sorted by; null when it has none or there is no sort.</param>
+    /// <param name="source">Where the JSON came from, for the error a damaged row gives.</param>
+    /// <param name="status">The run's status as indexed.</param>
+    public RunSearchHit(string manifestJson, double? sortValue, string source, RunStatus status)
+    {
+        ManifestJson = manifestJson;
+        Status = status;
+        SortValue = sortValue;
+        Source = source;
+    }
+
+    /// <summary>The manifest as indexed, as JSON: scripts that list many runs need not parse and write it again.</summary>
+    public string ManifestJson { get; }
+
+    /// <summary>The metric value the run was sorted by; null when it has none or there is no sort.</summary>
+    public double? SortValue { get; }
+
+    /// <summary>The run's status as indexed (without parsing the manifest).</summary>
+    public RunStatus Status { get; }
+
+    private string Source { get; }
+
+    /// <summary>The run's manifest as indexed.</summary>
+    /// <exception cref="InvalidDataException">The indexed JSON is not a manifest.</exception>
+    public RunManifest Manifest => _manifest ??= RunManifestJson.Deserialize(ManifestJson, Source);
+}

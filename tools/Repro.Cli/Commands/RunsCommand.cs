@@ -32,13 +32,14 @@ internal static class RunsCommand
         {
             var search = filters.ToSearch(parse, DateTimeOffset.UtcNow);
             var filtered = search != new RunSearch();
-            var hits = context.Store.Home is { } && Directory.Exists(context.Store.Home)
+            var hits = Directory.Exists(context.Store.Home)
                 ? RunIndex.Search(context.Store, search, (folder, reason) => context.Error.WriteLine($"repro: skipped {folder}: {reason}"))
-                    .Select(h => h with { Manifest = Live(context, h.Manifest) }).ToList()
                 : [];
             if (parse.GetValue(json))
             {
-                context.Output.WriteLine(RunManifestJson.SerializeList(hits.Select(h => h.Manifest).ToList()));
+                // Ended runs' manifests go out as indexed, unparsed: listing thousands of runs stays fast.
+                var items = hits.Select(h => h.Status == RunStatus.Running ? RunManifestJson.Serialize(Live(context, h.Manifest)) : h.ManifestJson.TrimEnd());
+                context.Output.WriteLine(hits.Count == 0 ? "[]" : "[\n" + string.Join(",\n", items) + "\n]");
             }
             else if (hits.Count == 0)
             {
@@ -49,7 +50,7 @@ internal static class RunsCommand
             }
             else
             {
-                context.Console.Write(RunTables.List(hits, search.Sort));
+                context.Console.Write(RunTables.List(hits.Select(h => (Live(context, h.Manifest), h.SortValue)).ToList(), search.Sort));
             }
 
             return 0;

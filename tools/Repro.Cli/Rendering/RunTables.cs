@@ -10,7 +10,7 @@ namespace Repro.Cli.Rendering;
 /// <summary>Tables for people. Everything goes through invariant culture and UTC, so output is stable.</summary>
 internal static class RunTables
 {
-    public static IRenderable List(IReadOnlyList<RunSearchHit> hits, MetricSort? sort)
+    public static IRenderable List(IReadOnlyList<(RunManifest Manifest, double? SortValue)> hits, MetricSort? sort)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Run id").AddColumn("Name").AddColumn("Status").AddColumn("Started (UTC)")

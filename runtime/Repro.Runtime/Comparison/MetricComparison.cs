@@ -1,0 +1,184 @@
+using Repro.Wal;
+
+namespace Repro.Comparison;
+
+/// <summary>How one metric's scalar stream compares between two runs, value by value in log order.</summary>
+/// <param name="Name">The metric.</param>
+/// <param name="ValuesA">Values run A logged.</param>
+/// <param name="ValuesB">Values run B logged.</param>
+/// <param name="Compared">Values compared (the shorter stream's length).</param>
+/// <param name="LastComparedStep">The step of the last value compared; null when none was.</param>
+/// <param name="FirstDifferentStep">The first step where the streams differ (in value, in step, or one ends); null when bit-identical.</param>
+/// <param name="Differing">Values that differ (in bits or in step) or that only one stream has.</param>
+/// <param name="MaxAbsoluteDifference">The largest |a − b| among values at the same step (finite values only); 0 when none differ.</param>
+/// <param name="MaxRelativeDifference">The largest |a − b| / max(|a|, |b|) among them.</param>
+public sealed record MetricComparison(
+    string Name, long ValuesA, long ValuesB, long Compared, long? LastComparedStep, long? FirstDifferentStep, long Differing,
+    double MaxAbsoluteDifference, double MaxRelativeDifference)
+{
+    /// <summary>Whether both runs logged exactly the same values, bit for bit, at the same steps.</summary>
+    public bool Identical => FirstDifferentStep is null;
+}
+
+/// <summary>
+/// Compares the scalar streams of two runs: run A's values are held in columns (16 bytes a value), run B's are
+/// streamed past them, so memory is bounded by one run's scalars.
+/// </summary>
+internal static class MetricComparer
+{
+    /// <summary>Compares every metric both logs have; metrics only one has are returned by name.</summary>
+    public static (IReadOnlyList<MetricComparison> Both, IReadOnlyList<string> OnlyA, IReadOnlyList<string> OnlyB) Compare(
+        string walA, string walB, Action<string, WalCorruption>? onCorruption)
+    {
+        var readerA = new ScalarStreamReader();
+        var columns = new List<Column>();
+        readerA.Read(walA, (metric, step, value) =>
+        {
+            while (columns.Count <= metric)
+            {
+                columns.Add(new Column());
+            }
+
+            columns[metric].Add(step, value);
+        }, problem => onCorruption?.Invoke("a", problem));
+        while (columns.Count < readerA.Metrics.Count)
+        {
+            columns.Add(new Column());
+        }
+
+        var indexA = readerA.Metrics.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        var states = columns.Select(_ => new State()).ToArray();
+        var readerB = new ScalarStreamReader();
+        var toA = new List<int>();
+        var countsOnlyB = new Dictionary<int, long>();
+        readerB.Read(walB, (metric, step, value) =>
+        {
+            while (toA.Count <= metric)
+            {
+                toA.Add(indexA.TryGetValue(readerB.Metrics[toA.Count], out var known) ? known : -1);
+            }
+
+            var target = toA[metric];
+            if (target < 0)
+            {
+                return;
+            }
+
+            var state = states[target];
+            var column = columns[target];
+            var k = state.CountB++;
+            if (k >= column.Count)
+            {
+                state.Differ(step); // B goes on where A ended
+                return;
+            }
+
+            var stepA = column.StepAt(k);
+            var valueA = column.ValueAt(k);
+            state.LastComparedStep = Math.Max(stepA, step);
+            if (stepA != step)
+            {
+                state.Differ(Math.Min(stepA, step));
+                return;
+            }
+
+            if (BitConverter.DoubleToInt64Bits(valueA) == BitConverter.DoubleToInt64Bits(value))
+            {
+                return;
+            }
+
+            state.Differ(step);
+            var integer = readerA.IsInteger[target];
+            var a = integer ? BitConverter.DoubleToInt64Bits(valueA) : valueA;
+            var b = integer ? BitConverter.DoubleToInt64Bits(value) : value;
+            var absolute = Math.Abs(a - b);
+            if (double.IsFinite(absolute))
+            {
+                state.MaxAbsolute = Math.Max(state.MaxAbsolute, absolute);
+                var scale = Math.Max(Math.Abs(a), Math.Abs(b));
+                state.MaxRelative = Math.Max(state.MaxRelative, scale == 0 ? 0 : absolute / scale);
+            }
+        }, problem => onCorruption?.Invoke("b", problem));
+
+        var namesB = new HashSet<string>(readerB.Metrics, StringComparer.Ordinal);
+        var both = new List<MetricComparison>();
+        for (var i = 0; i < columns.Count; i++)
+        {
+            var name = readerA.Metrics[i];
+            if (!namesB.Contains(name))
+            {
+                continue;
+            }
+
+            var state = states[i];
+            var column = columns[i];
+            if (state.CountB < column.Count)
+            {
+                state.Differ(column.StepAt(state.CountB), column.Count - state.CountB); // A goes on where B ended
+            }
+
+            var compared = Math.Min(column.Count, state.CountB);
+            both.Add(new MetricComparison(name, column.Count, state.CountB, compared, compared == 0 ? null : state.LastComparedStep,
+                state.FirstDifferentStep, state.Differing, state.MaxAbsolute, state.MaxRelative));
+        }
+
+        both.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
+        var onlyA = readerA.Metrics.Where(n => !namesB.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        var onlyB = readerB.Metrics.Where(n => !indexA.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
+        return (both, onlyA, onlyB);
+    }
+
+    /// <summary>
+    /// One metric's values in run A, as two columns grown in fixed chunks: no copying while growing and at most one
+    /// chunk unused, so ten million values take 160 MB rather than twice that at an unlucky doubling.
+    /// </summary>
+    private sealed class Column
+    {
+        private const int ChunkBits = 16;
+        private const int ChunkMask = (1 << ChunkBits) - 1;
+        private readonly List<long[]> _steps = [];
+        private readonly List<double[]> _values = [];
+
+        public long Count { get; private set; }
+
+        public long StepAt(long index) => _steps[(int)(index >> ChunkBits)][index & ChunkMask];
+
+        public double ValueAt(long index) => _values[(int)(index >> ChunkBits)][index & ChunkMask];
+
+        public void Add(long step, double value)
+        {
+            var offset = Count & ChunkMask;
+            if (offset == 0)
+            {
+                _steps.Add(new long[1 << ChunkBits]);
+                _values.Add(new double[1 << ChunkBits]);
+            }
+
+            _steps[^1][offset] = step;
+            _values[^1][offset] = value;
+            Count++;
+        }
+    }
+
+    /// <summary>What streaming run B past one metric of run A found so far.</summary>
+    private sealed class State
+    {
+        public long CountB { get; set; }
+
+        public long LastComparedStep { get; set; }
+
+        public long? FirstDifferentStep { get; private set; }
+
+        public long Differing { get; private set; }
+
+        public double MaxAbsolute { get; set; }
+
+        public double MaxRelative { get; set; }
+
+        public void Differ(long step, long values = 1)
+        {
+            Differing += values;
+            FirstDifferentStep ??= step;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Google.Protobuf;
+using Repro.Events;
+using Repro.Wal;
+
+namespace Repro.Comparison;
+
+/// <summary>
+/// Receives one scalar of a run's log: the metric's index (in order of first appearance), its step and its raw value
+/// (for integer metrics the 64-bit integer's bits; see <see cref="ScalarStreamReader.IsInteger"/>).
+/// </summary>
+internal delegate void ScalarReceiver(int metric, long step, double value);
+
+/// <summary>
+/// Reads only the scalars of a run's WAL, in log order, straight from the scalar batches' columns: no event objects,
+/// so ten million values read in seconds. Damaged records are reported and skipped, as by <see cref="WalEventReader"/>.
+/// </summary>
+internal sealed class ScalarStreamReader
+{
+    private readonly Dictionary<uint, int> _indexById = [];
+    private readonly Dictionary<string, int> _indexByName = new(StringComparer.Ordinal);
+
+    /// <summary>Metric names by index, in order of first appearance in the log.</summary>
+    public List<string> Metrics { get; } = [];
+
+    /// <summary>Whether the metric at each index holds integers (its raw values are the integers' bits).</summary>
+    public List<bool> IsInteger { get; } = [];
+
+    /// <summary>Reads every scalar of the log in <paramref name="walDirectory"/>.</summary>
+    public void Read(string walDirectory, ScalarReceiver receive, Action<WalCorruption>? onCorruption)
+    {
+        foreach (var segment in WalReader.ListSegments(walDirectory))
+        {
+            foreach (var raw in WalReader.ReadSegment(segment, 0, onCorruption))
+            {
+                Record record;
+                try
+                {
+                    record = Record.Parser.ParseFrom(raw.Payload.Span);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"undecodable record: {e.Message}"));
+                    continue;
+                }
+
+                switch (record.BodyCase)
+                {
+                    case Record.BodyOneofCase.Event when record.Event.ValueCase == Event.ValueOneofCase.MetricDeclared:
+                        var declared = record.Event;
+                        var index = IndexOf(declared.Name);
+                        _indexById[declared.MetricDeclared.MetricId] = index;
+                        IsInteger[index] = declared.MetricDeclared.ValueType is 2 or 3;
+                        break;
+                    case Record.BodyOneofCase.Event when record.Event.ValueCase == Event.ValueOneofCase.Scalar:
+                        var scalar = record.Event.Scalar;
+                        receive(IndexOf(record.Event.Name), record.Event.Step, scalar.HasIntValue ? BitConverter.Int64BitsToDouble(scalar.IntValue) : scalar.Value);
+                        break;
+                    case Record.BodyOneofCase.Scalars:
+                        ReadBatch(record.Scalars, segment, raw.Offset, receive, onCorruption);
+                        break;
+                }
+            }
+        }
+    }
+
+    private void ReadBatch(ScalarBatch batch, string segment, long offset, ScalarReceiver receive, Action<WalCorruption>? onCorruption)
+    {
+        var count = batch.Values.Count;
+        if (batch.MetricIds.Count != count || batch.StepDeltas.Count != count)
+        {
+            onCorruption?.Invoke(new WalCorruption(segment, offset, "malformed scalar batch: columns of different lengths"));
+            return;
+        }
+
+        long step = 0;
+        for (var i = 0; i < count; i++)
+        {
+            step += batch.StepDeltas[i];
+            var id = batch.MetricIds[i];
+            if (!_indexById.TryGetValue(id, out var metric))
+            {
+                onCorruption?.Invoke(new WalCorruption(segment, offset, $"scalar batch refers to metric id {id}, which was never declared"));
+                return;
+            }
+
+            receive(metric, step, batch.Values[i]);
+        }
+    }
+
+    private int IndexOf(string name)
+    {
+        if (!_indexByName.TryGetValue(name, out var index))
+        {
+            index = Metrics.Count;
+            _indexByName[name] = index;
+            Metrics.Add(name);
+            IsInteger.Add(false);
+        }
+
+        return index;
+    }
+}
