@@ -9,17 +9,32 @@ namespace Repro.EndToEnd.Tests;
 public partial class SampleTests
 {
     [Fact]
-    public void The_same_seed_gives_identical_losses_and_another_seed_does_not()
+    public void The_same_seed_gives_identical_losses_and_another_seed_does_not_and_repro_diff_and_verify_say_so()
     {
         using var home = new TemporaryDirectory("repro-sample");
 
-        var first = RunSample(home.Path);
-        var second = RunSample(home.Path);
-        var other = RunSample(home.Path, "--seed", "7");
+        var (firstId, first) = RunSample(home.Path);
+        var (secondId, second) = RunSample(home.Path);
+        var (otherId, other) = RunSample(home.Path, "--seed", "7");
 
         Assert.Equal(325, first.Count); // 13 mini-batches of the 820 training points, 25 epochs
         Assert.Equal(first.Select(BitConverter.DoubleToInt64Bits), second.Select(BitConverter.DoubleToInt64Bits));
         Assert.NotEqual(first, other);
+
+        // The same answers from the command a user types, as a separate process.
+        var same = ReproCli(home.Path, "diff", firstId, secondId);
+        Assert.Equal(0, same.ExitCode);
+        Assert.Contains("identical through step 325", same.Output, StringComparison.Ordinal);
+        var different = ReproCli(home.Path, "diff", firstId, otherId);
+        Assert.Equal(1, different.ExitCode);
+        Assert.Contains("diverge at step 0 (loss)", different.Output, StringComparison.Ordinal);
+        Assert.Contains("- seeds: torch.cpu 20261126 → 7", different.Output, StringComparison.Ordinal);
+
+        var verified = ReproCli(home.Path, "verify", firstId, "--repository", RepoPaths.Root, "--json");
+        Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
+        using var checks = System.Text.Json.JsonDocument.Parse(verified.Output);
+        var commit = checks.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("subject").GetString() == "stamped commit");
+        Assert.Equal("passed", commit.GetProperty("outcome").GetString());
     }
 
     [Fact]
@@ -99,15 +114,18 @@ public partial class SampleTests
 
     private static Dictionary<string, string> Environment(string home) => new() { ["REPRO_HOME"] = home };
 
-    private static List<double> RunSample(string home, params string[] args)
+    private static (string RunId, List<double> Losses) RunSample(string home, params string[] args)
     {
         var result = ChildProcess.Run("dotnet", [SamplePath, .. args], home, Environment(home)).EnsureSuccess("the sample");
         var runId = RunIdLine().Match(result.Output).Groups[1].Value;
-        return new RunStore(home).ReadEvents(runId)
+        return (runId, new RunStore(home).ReadEvents(runId)
             .Where(e => e.ValueCase == Event.ValueOneofCase.Scalar && e.Name == "loss")
             .Select(e => e.Scalar.Value)
-            .ToList();
+            .ToList());
     }
+
+    private static ProcessResult ReproCli(string home, params string[] args) =>
+        ChildProcess.Run("dotnet", [RepoPaths.Artifact("Repro.Cli", "repro.dll"), .. args, "--home", home], home, Environment(home));
 
     [GeneratedRegex(@"^Run ([0-9A-Z]{26}) finished\.", RegexOptions.Multiline)]
     private static partial Regex RunIdLine();

@@ -56,6 +56,7 @@ public static class ReproCli
         root.Subcommands.Add(ExportCommand.Create(home));
         root.Subcommands.Add(IndexCommand.Create(home));
         root.Subcommands.Add(ProvenanceCommand.Create(home));
+        root.Subcommands.Add(VerifyCommand.Create(home));
         root.Subcommands.Add(ArtifactsCommand.Create(home));
         root.Subcommands.Add(DatasetCommand.Create(home));
         return root;

@@ -35,9 +35,11 @@ public sealed partial class SqliteIndexSink : IEventSink
         CREATE TABLE IF NOT EXISTS sink_cursors (run_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL, resume_at BLOB);
         CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at);
         CREATE TABLE IF NOT EXISTS run_tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS run_tags_by_key ON run_tags (key, value);
         CREATE TABLE IF NOT EXISTS run_params (run_id TEXT NOT NULL, path TEXT NOT NULL, number REAL, text TEXT NOT NULL, PRIMARY KEY (run_id, path)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS run_params_by_path ON run_params (path, number);
+        -- Searches probe these tables per run by primary key; an index by path or key would tempt SQLite's planner
+        -- into scanning every matching row for each run (quadratic: 0.3 s instead of 0.01 s at 10,000 runs).
+        DROP INDEX IF EXISTS run_params_by_path;
+        DROP INDEX IF EXISTS run_tags_by_key;
         CREATE TABLE IF NOT EXISTS run_metrics (run_id TEXT NOT NULL, name TEXT NOT NULL, goal TEXT, best REAL, best_step INTEGER, last REAL, last_step INTEGER, PRIMARY KEY (run_id, name)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS run_files (run_id TEXT PRIMARY KEY, stamp TEXT NOT NULL);
         """;

@@ -210,7 +210,7 @@ internal static class ArtifactsCommand
         }
     }
 
-    private static string Check(ContentStore store, string hash)
+    internal static string Check(ContentStore store, string hash)
     {
         try
         {
