@@ -80,4 +80,22 @@ public class IndexAndExportCommandTests
         var list = cli.Invoke("runs", "list", "--json");
         Assert.Equal("crashed", JsonDocument.Parse(list.Output).RootElement[0].GetProperty("status").GetString());
     }
+
+    [Fact]
+    public void Export_for_tensorboard_writes_one_event_file_into_the_folder_and_says_how_to_view_it()
+    {
+        using var cli = new CliHarness();
+        var id = cli.RecordRun("baseline", 5);
+        using var folder = new TemporaryDirectory("repro-tb-cli");
+
+        var (code, output, error) = cli.Invoke("export", id, "--format", "tensorboard", "-o", folder.Path);
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        var file = Assert.Single(Directory.GetFiles(folder.Path));
+        Assert.EndsWith("." + id, file, StringComparison.Ordinal);
+        Assert.Contains("5 scalars", output, StringComparison.Ordinal);
+        Assert.Contains($"tensorboard --logdir {folder.Path}", output, StringComparison.Ordinal);
+        Assert.Equal(2, cli.Invoke("export", id, "--format", "parquet", "-o", folder.Path).ExitCode);
+    }
 }
