@@ -122,6 +122,37 @@ public sealed class TDigest
         return _means[_centroids - 1];
     }
 
+    /// <summary>A digest holding recorded centroids (sorted by mean), as a sketch event stores them, to ask it for quantiles.</summary>
+    /// <exception cref="ArgumentException">The columns differ in length.</exception>
+    public static TDigest FromCentroids(double compression, IReadOnlyList<double> means, IReadOnlyList<double> weights, double min, double max)
+    {
+        ArgumentNullException.ThrowIfNull(means);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (means.Count != weights.Count)
+        {
+            throw new ArgumentException($"A sketch has as many weights as means; this one has {means.Count} means and {weights.Count} weights.", nameof(weights));
+        }
+
+        var digest = new TDigest(Math.Clamp(double.IsNaN(compression) ? 100 : compression, 10, 1000));
+        if (means.Count > digest._means.Length)
+        {
+            digest._means = new double[means.Count];
+            digest._weights = new double[means.Count];
+        }
+
+        for (var i = 0; i < means.Count; i++)
+        {
+            digest._means[i] = means[i];
+            digest._weights[i] = weights[i];
+            digest.TotalWeight += weights[i];
+        }
+
+        digest._centroids = means.Count;
+        digest.Min = min;
+        digest.Max = max;
+        return digest;
+    }
+
     /// <summary>Forgets every value.</summary>
     public void Reset()
     {

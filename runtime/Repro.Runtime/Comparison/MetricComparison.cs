@@ -31,19 +31,19 @@ internal static class MetricComparer
         string walA, string walB, Action<string, WalCorruption>? onCorruption)
     {
         var readerA = new ScalarStreamReader();
-        var columns = new List<Column>();
+        var columns = new List<ScalarColumn>();
         readerA.Read(walA, (metric, step, value) =>
         {
             while (columns.Count <= metric)
             {
-                columns.Add(new Column());
+                columns.Add(new ScalarColumn());
             }
 
             columns[metric].Add(step, value);
         }, problem => onCorruption?.Invoke("a", problem));
         while (columns.Count < readerA.Metrics.Count)
         {
-            columns.Add(new Column());
+            columns.Add(new ScalarColumn());
         }
 
         var indexA = readerA.Metrics.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
@@ -126,38 +126,6 @@ internal static class MetricComparer
         var onlyA = readerA.Metrics.Where(n => !namesB.Contains(n)).Order(StringComparer.Ordinal).ToList();
         var onlyB = readerB.Metrics.Where(n => !indexA.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
         return (both, onlyA, onlyB);
-    }
-
-    /// <summary>
-    /// One metric's values in run A, as two columns grown in fixed chunks: no copying while growing and at most one
-    /// chunk unused, so ten million values take 160 MB rather than twice that at an unlucky doubling.
-    /// </summary>
-    private sealed class Column
-    {
-        private const int ChunkBits = 16;
-        private const int ChunkMask = (1 << ChunkBits) - 1;
-        private readonly List<long[]> _steps = [];
-        private readonly List<double[]> _values = [];
-
-        public long Count { get; private set; }
-
-        public long StepAt(long index) => _steps[(int)(index >> ChunkBits)][index & ChunkMask];
-
-        public double ValueAt(long index) => _values[(int)(index >> ChunkBits)][index & ChunkMask];
-
-        public void Add(long step, double value)
-        {
-            var offset = Count & ChunkMask;
-            if (offset == 0)
-            {
-                _steps.Add(new long[1 << ChunkBits]);
-                _values.Add(new double[1 << ChunkBits]);
-            }
-
-            _steps[^1][offset] = step;
-            _values[^1][offset] = value;
-            Count++;
-        }
     }
 
     /// <summary>What streaming run B past one metric of run A found so far.</summary>

@@ -25,8 +25,8 @@ internal sealed class ScalarStreamReader
     /// <summary>Whether the metric at each index holds integers (its raw values are the integers' bits).</summary>
     public List<bool> IsInteger { get; } = [];
 
-    /// <summary>Reads every scalar of the log in <paramref name="walDirectory"/>.</summary>
-    public void Read(string walDirectory, ScalarReceiver receive, Action<WalCorruption>? onCorruption)
+    /// <summary>Reads every scalar of the log in <paramref name="walDirectory"/>; other events go to <paramref name="onEvent"/> when given.</summary>
+    public void Read(string walDirectory, ScalarReceiver receive, Action<WalCorruption>? onCorruption, Action<Event>? onEvent = null)
     {
         foreach (var segment in WalReader.ListSegments(walDirectory))
         {
@@ -51,12 +51,19 @@ internal sealed class ScalarStreamReader
                         _indexById[declared.MetricDeclared.MetricId] = index;
                         IsInteger[index] = declared.MetricDeclared.ValueType is 2 or 3;
                         break;
+                    case Record.BodyOneofCase.Event when record.Event.IntervalOpen:
+                        // A snapshot of an interval still open at a flush: when flushes happen depends on timing, and
+                        // the interval's closing summary follows; comparing or charting snapshots would mislead.
+                        break;
                     case Record.BodyOneofCase.Event when record.Event.ValueCase == Event.ValueOneofCase.Scalar:
                         var scalar = record.Event.Scalar;
                         receive(IndexOf(record.Event.Name), record.Event.Step, scalar.HasIntValue ? BitConverter.Int64BitsToDouble(scalar.IntValue) : scalar.Value);
                         break;
                     case Record.BodyOneofCase.Scalars:
                         ReadBatch(record.Scalars, segment, raw.Offset, receive, onCorruption);
+                        break;
+                    case Record.BodyOneofCase.Event:
+                        onEvent?.Invoke(record.Event);
                         break;
                 }
             }

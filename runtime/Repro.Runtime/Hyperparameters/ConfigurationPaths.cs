@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Repro.Hyperparameters;
 
 /// <summary>A configuration's leaves by dotted path (<c>optimizer.beta1</c>), as searched by the index and compared by diff.</summary>
-internal static class ConfigurationPaths
+public static class ConfigurationPaths
 {
     /// <summary>Every value that is not an object, with its dotted path, in document order; arrays are leaves.</summary>
     public static IEnumerable<(string Path, JsonElement Value)> Leaves(JsonElement configuration, string prefix = "")
