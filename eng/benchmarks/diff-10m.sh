@@ -11,34 +11,10 @@ repro=(dotnet "$root/artifacts/bin/Repro.Cli/release/repro.dll")
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export REPRO_HOME="$work/home"
-mkdir -p "$work/writer"
-cat > "$work/writer/Writer.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings>
-    <Nullable>enable</Nullable><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally><RestorePackagesWithLockFile>false</RestorePackagesWithLockFile></PropertyGroup>
-  <ItemGroup><ProjectReference Include="$root/runtime/Repro.Runtime/Repro.Runtime.csproj" /></ItemGroup>
-</Project>
-XML
-cat > "$work/writer/Program.cs" <<'CS'
-using Repro;
-using Repro.Pipeline;
-var scalars = long.Parse(args[0]);
-var disturbAt = long.Parse(args[1]);
-string[] names = ["loss", "accuracy", "grad_norm", "learning_rate"];
-var metrics = names.Select(n => new MetricDeclaration(n)).ToArray();
-using var run = Run.Start(new RunOptions { Name = "diff-bench", TelemetryInterval = TimeSpan.Zero, Pipeline = new EventPipelineOptions { FullPolicy = BufferFullPolicy.Block } });
-for (long i = 0; i < scalars; i++)
-{
-    var step = i / metrics.Length;
-    var value = Math.Sin(step * 1e-3) + (i % metrics.Length);
-    run.LogScalar(metrics[i % metrics.Length], step, step == disturbAt && i % metrics.Length == 0 ? value + 1e-9 : value);
-}
-Console.WriteLine(run.Id);
-CS
-dotnet build "$work/writer" -c Release -nologo -v:q -o "$work/writer/out" >/dev/null
+dotnet build "$root/eng/benchmarks/ScalarWriter" -c Release -nologo -v:q -o "$work/writer" >/dev/null
 steps=$((scalars / 4))
-a=$(dotnet "$work/writer/out/Writer.dll" "$scalars" -1 | tail -1)
-b=$(dotnet "$work/writer/out/Writer.dll" "$scalars" $((steps * 9 / 10)) | tail -1)
+a=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
+b=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 $((steps * 9 / 10)) | tail -1)
 wal_bytes=$(du -cb "$REPRO_HOME/runs/$a/wal" "$REPRO_HOME/runs/$b/wal" | tail -1 | cut -f1)
 echo "two runs of $scalars scalars; WALs $((wal_bytes / 1024 / 1024)) MiB together"
 cat "$REPRO_HOME/runs/$a/wal/"* "$REPRO_HOME/runs/$b/wal/"* > /dev/null # warm the page cache for both

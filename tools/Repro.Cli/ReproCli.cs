@@ -53,6 +53,7 @@ public static class ReproCli
         root.Subcommands.Add(RunsCommand.Create(home));
         root.Subcommands.Add(DiffCommand.Create(home));
         root.Subcommands.Add(ReportCommand.Create(home));
+        root.Subcommands.Add(RerunCommand.Create(home));
         root.Subcommands.Add(EventsCommand.Create(home));
         root.Subcommands.Add(ExportCommand.Create(home));
         root.Subcommands.Add(IndexCommand.Create(home));

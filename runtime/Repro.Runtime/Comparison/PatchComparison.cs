@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Repro.Runs;
 
 namespace Repro.Comparison;
@@ -38,30 +36,8 @@ public sealed record PatchComparison(IReadOnlyList<PatchedFile> Files)
     }
 
     /// <summary>The run's patch file when it is still there and still the one its build recorded.</summary>
-    private static string? Read(RunManifest manifest)
-    {
-        if (manifest.Build.Provenance is not { ValueKind: JsonValueKind.Object } provenance
-            || !provenance.TryGetProperty("git", out var git) || git.ValueKind != JsonValueKind.Object
-            || !git.TryGetProperty("patch", out var patch) || patch.ValueKind != JsonValueKind.Object
-            || !patch.TryGetProperty("file", out var file) || file.GetString() is not { Length: > 0 } name
-            || manifest.Environment.CommandLine.Count == 0 || Path.GetDirectoryName(manifest.Environment.CommandLine[0]) is not { Length: > 0 } folder)
-        {
-            return null;
-        }
-
-        var expected = patch.TryGetProperty("writtenSha256", out var written) && written.GetString() is { } writtenHash ? writtenHash : manifest.Build.PatchSha256;
-        try
-        {
-            var bytes = File.ReadAllBytes(Path.Combine(folder, Path.GetFileName(name)));
-            return string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), expected, StringComparison.OrdinalIgnoreCase)
-                ? Encoding.Latin1.GetString(bytes)
-                : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string? Read(RunManifest manifest) =>
+        Provenance.BuildPatch.TryRead(manifest, out _) is { } bytes ? Encoding.Latin1.GetString(bytes) : null;
 
     /// <summary>Each file's part of a git patch, by the path after <c>diff --git a/… b/</c>.</summary>
     private static Dictionary<string, string> SplitByFile(string patch)

@@ -42,6 +42,7 @@ public sealed partial class Run
             ReferencedBuilds = BuildStamp.ReadReferenced(program),
             Warnings = ProvenanceWarnings(build, Environment.CurrentDirectory),
             Tags = RunTags.Redact(options.Tags),
+            RerunOf = options.ResolveRerunOf(),
             Note = options.Note is null ? null : Security.SecretRedactor.Redact(options.Note),
             Environment = RunEnvironment.Capture() with
             {

@@ -89,6 +89,13 @@ public sealed record RunEnvironment(string Host, int ProcessId, string Operating
         Variables = RecordedVariables(Environment.GetEnvironmentVariables()),
     };
 
+    /// <summary>Whether a run records environment variable <paramref name="name"/> (the allowlist of prefixes).</summary>
+    public static bool IsRecorded(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return RecordedPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The allowlisted variables of <paramref name="variables"/>, values redacted.</summary>
     public static IReadOnlyDictionary<string, string> RecordedVariables(IDictionary variables)
     {

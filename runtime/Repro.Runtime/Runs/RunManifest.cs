@@ -73,6 +73,9 @@ public sealed record RunManifest
     // Manifests written before this property existed read as empty, not null.
     private readonly IReadOnlyDictionary<string, string> _tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>The run this one re-executes (<c>repro rerun</c>), or null.</summary>
+    public string? RerunOf { get; init; }
+
     /// <summary>A note for people (a hypothesis, what changed), from <see cref="RunOptions.Note"/> or <c>repro runs note</c>.</summary>
     public string? Note { get; init; }
 

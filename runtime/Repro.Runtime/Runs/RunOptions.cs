@@ -80,8 +80,26 @@ public sealed class RunOptions
     /// <summary>A note for people: what this run tries, what changed since the last one.</summary>
     public string? Note { get; init; }
 
+    /// <summary>
+    /// The run this one re-executes, recorded as <see cref="Runs.RunManifest.RerunOf"/>; by default the value of
+    /// <see cref="RerunOfVariable"/>, which <c>repro rerun</c> sets for the program it starts.
+    /// </summary>
+    public string? RerunOf { get; init; }
+
+    /// <summary>The environment variable <c>repro rerun</c> names the original run in.</summary>
+    public const string RerunOfVariable = "REPRO_RERUN_OF";
+
+    /// <summary>The rerun's original in effect: the option, else a run id in the environment, else none.</summary>
+    internal string? ResolveRerunOf() =>
+        RerunOf ?? (Environment.GetEnvironmentVariable(RerunOfVariable) is { } value && Ulid.TryParse(value.Trim(), out var id) ? id.ToString() : null);
+
     internal void Validate()
     {
+        if (RerunOf is not null && !Ulid.TryParse(RerunOf, out _))
+        {
+            throw new ArgumentException($"RerunOf must be a run id (a 26-character ULID); '{RerunOf}' is not one.", nameof(RerunOf));
+        }
+
         if (Tags is not null)
         {
             Runs.RunTags.Validate(Tags);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Repro.Runs;
@@ -70,40 +69,13 @@ internal static class BuildAudit
 
     private static (int ExitCode, string Text) Git(string folder, params string[] args)
     {
-        var bytes = Run(folder, args, out var exitCode, out var error);
-        return (exitCode, exitCode == 0 ? System.Text.Encoding.UTF8.GetString(bytes ?? []) : error);
+        var result = ChildProcesses.Run("git", args, folder);
+        return (result.ExitCode, result.ExitCode == 0 ? result.Text : result.Error);
     }
 
     private static byte[]? GitBytes(string folder, params string[] args)
     {
-        var bytes = Run(folder, args, out var exitCode, out _);
-        return exitCode == 0 ? bytes : null;
-    }
-
-    private static byte[]? Run(string folder, string[] args, out int exitCode, out string error)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        try
-        {
-            using var git = Process.Start(start)!;
-            using var output = new MemoryStream();
-            var errorText = git.StandardError.ReadToEndAsync();
-            git.StandardOutput.BaseStream.CopyTo(output);
-            git.WaitForExit();
-            exitCode = git.ExitCode;
-            error = errorText.GetAwaiter().GetResult();
-            return output.ToArray();
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or DirectoryNotFoundException)
-        {
-            exitCode = -1;
-            error = $"git could not be run: {e.Message}";
-            return null;
-        }
+        var result = ChildProcesses.Run("git", args, folder);
+        return result.ExitCode == 0 ? result.Output : null;
     }
 }
