@@ -162,7 +162,8 @@ internal static class RecordComparer
                 facts[$"GPU {Text(gpu.Index)}"] = $"{gpu.Name}, driver {gpu.Driver}, CUDA {gpu.CudaVersion ?? "?"}";
             }
 
-            foreach (var (name, value) in e.Variables)
+            // Where a run is stored and which run it re-executes are bookkeeping, not conditions of the computation.
+            foreach (var (name, value) in e.Variables.Where(v => v.Key is not ("REPRO_HOME" or RunOptions.RerunOfVariable)))
             {
                 facts[$"variable {name}"] = value;
             }

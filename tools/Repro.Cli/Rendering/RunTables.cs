@@ -80,6 +80,11 @@ internal static class RunTables
             Row("Note", note);
         }
 
+        if (m.RerunOf is { } original)
+        {
+            Row("Rerun of", original);
+        }
+
         Row("Events", m.LastSequence.ToString(CultureInfo.InvariantCulture));
         Row("Dropped", m.DroppedEvents == 0 ? "none" : m.DroppedEvents.ToString(CultureInfo.InvariantCulture) + " (buffer full)");
         Row("Host", $"{m.Environment.Host} (pid {m.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})"
