@@ -63,7 +63,8 @@ public sealed partial class CliDocumentationTests
         foreach (var example in examples)
         {
             // Placeholders stand for a run, an assembly or a file the reader chooses.
-            var args = Placeholder().Replace(example, "01JDQ4Z7").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // Split as a shell would: a double-quoted stretch is one argument.
+            var args = ShellWord().Matches(Placeholder().Replace(example, "01JDQ4Z7")).Select(m => m.Value.Trim('"')).ToArray();
             var parsed = ReproCli.CreateRootCommand().Parse(args);
             Assert.True(parsed.Errors.Count == 0, $"README: `repro {example}`: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
         }
@@ -92,6 +93,9 @@ public sealed partial class CliDocumentationTests
 
     /// <summary>The README's `repro …` command lines (through `dotnet run --project tools/Repro.Cli --` or the tool), comments removed.</summary>
     private static string CliExamples(string readme) => string.Join('\n', ReadmeCliLine().Matches(readme).Select(m => m.Groups["args"].Value.Trim()));
+
+    [GeneratedRegex("\"[^\"]*\"|[^\\s\"]+")]
+    private static partial Regex ShellWord();
 
     [GeneratedRegex(@"^(?:dotnet run --project tools/Repro\.Cli --|repro) (?<args>[^#\n]*)", RegexOptions.Multiline)]
     private static partial Regex ReadmeCliLine();
