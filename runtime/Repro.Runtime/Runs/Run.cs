@@ -21,7 +21,7 @@ namespace Repro;
 /// </remarks>
 public sealed partial class Run : IDisposable
 {
-    /// <summary>Longest text message accepted by <see cref="LogText"/>.</summary>
+    /// <summary>Longest text message accepted by <see cref="LogText(string, Text.Types.Level, long)"/>.</summary>
     public const int MaxTextLength = 64 * 1024;
 
     private static Run? s_current;

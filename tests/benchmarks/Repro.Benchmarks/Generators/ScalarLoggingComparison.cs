@@ -26,7 +26,7 @@ public partial class ScalarLoggingComparison
     private TrainingMetrics? _metrics;
     private ILoggerFactory? _melFactory;
     private ILogger? _mel;
-    private Serilog.Core.Logger? _serilog;
+    private global::Serilog.Core.Logger? _serilog;
     private ILoggerFactory? _zloggerFactory;
     private ILogger? _zlogger;
     private DictionaryTracker? _tracker;
@@ -40,7 +40,7 @@ public partial class ScalarLoggingComparison
         _metrics = new TrainingMetrics();
         _melFactory = LoggerFactory.Create(b => b.AddProvider(new FormattingProvider()).SetMinimumLevel(LogLevel.Information));
         _mel = _melFactory.CreateLogger("training");
-        _serilog = new Serilog.LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(new DiscardingSink()).CreateLogger();
+        _serilog = new global::Serilog.LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(new DiscardingSink()).CreateLogger();
         _zloggerFactory = LoggerFactory.Create(b => b.AddZLoggerStream(Stream.Null).SetMinimumLevel(LogLevel.Information));
         _zlogger = _zloggerFactory.CreateLogger("training");
         _tracker = new DictionaryTracker();
