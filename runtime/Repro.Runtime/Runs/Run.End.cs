@@ -35,6 +35,7 @@ public sealed partial class Run
         }
 
         _telemetry?.Dispose();
+        _meter?.Dispose();
         // Artifacts logged before the end are part of the run: store and record them before the last event.
         DrainArtifacts();
         FinishUploads(status, _uploadGrace);

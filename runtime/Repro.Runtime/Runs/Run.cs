@@ -37,6 +37,7 @@ public sealed partial class Run : IDisposable
     private readonly ProcessHooks? _hooks;
     private readonly bool _preciseTimestamps;
     private readonly Telemetry.SystemTelemetrySampler? _telemetry;
+    private readonly Telemetry.RunMeter? _meter;
     private volatile bool _ended;
     private volatile bool _writerFailed;
     private int _ending;
@@ -55,9 +56,18 @@ public sealed partial class Run : IDisposable
         var walDirectory = ReproHome.WalDirectory(directory);
         ReproHome.CreateOwnerOnlyDirectory(walDirectory);
         _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger, OnWriterFault);
+        if (options.ResolvePublishMetrics())
+        {
+            _meter = new Telemetry.RunMeter(id.ToString(), (int)source.Rank, () => _latest.Snapshot(_metrics), () => _writer.Dropped);
+        }
+
         if (options.TelemetryInterval > TimeSpan.Zero)
         {
-            _telemetry = new Telemetry.SystemTelemetrySampler(options.TelemetryInterval, evt => Enqueue(evt));
+            _telemetry = new Telemetry.SystemTelemetrySampler(options.TelemetryInterval, evt =>
+            {
+                _meter?.Observe(evt.Telemetry);
+                Enqueue(evt);
+            });
         }
 
         _uploadGrace = options.ArtifactUploadGrace;

@@ -86,6 +86,20 @@ public sealed class RunOptions
     /// </summary>
     public string? RerunOf { get; init; }
 
+    /// <summary>
+    /// Also publish the run through <see cref="System.Diagnostics.Metrics"/> (meter "Repro": the latest value and step
+    /// of every metric, dropped events, system telemetry), for OpenTelemetry exporters and live dashboards; off by
+    /// default, and when null, on only when <see cref="PublishMetricsVariable"/> is "true" or "1". Values are observed
+    /// when a listener collects: logging costs the same either way.
+    /// </summary>
+    public bool? PublishMetrics { get; init; }
+
+    /// <summary>The environment variable that turns <see cref="PublishMetrics"/> on when the option is not set.</summary>
+    public const string PublishMetricsVariable = "REPRO_PUBLISH_METRICS";
+
+    internal bool ResolvePublishMetrics() =>
+        PublishMetrics ?? Environment.GetEnvironmentVariable(PublishMetricsVariable)?.Trim() is "1" or "true" or "True" or "TRUE";
+
     /// <summary>The environment variable <c>repro rerun</c> names the original run in.</summary>
     public const string RerunOfVariable = "REPRO_RERUN_OF";
 
