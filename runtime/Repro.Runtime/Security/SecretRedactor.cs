@@ -71,9 +71,14 @@ public static class SecretRedactor
     /// </summary>
     public static string Redact(string? text)
     {
-        if (string.IsNullOrEmpty(text))
+        if (text is null || text.Length == 0)
         {
-            return text ?? string.Empty;
+            return string.Empty;
+        }
+
+        if (!HasLetter(text))
+        {
+            return text; // numbers, steps, sizes: every pattern needs a letter somewhere
         }
 
         try
@@ -104,6 +109,19 @@ public static class SecretRedactor
         {
             return Mask;
         }
+    }
+
+    private static bool HasLetter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetter(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether <paramref name="text"/> contains <paramref name="value"/>, ignoring case.</summary>
