@@ -90,6 +90,25 @@ public sealed class RunSearchTests : IDisposable
     }
 
     [Fact]
+    public void Concurrent_tag_changes_take_turns_and_none_is_lost()
+    {
+        var id = Record("a");
+        var store = new RunStore(_home.Path);
+
+        Parallel.For(0, 4, writer =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                store.Annotate(id, new Dictionary<string, string> { [$"writer{writer}"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }, [], null);
+            }
+        });
+
+        var annotations = RunAnnotations.Read(ReproHome.RunDirectory(_home.Path, id))!;
+        Assert.Equal(40, annotations.History.Count);
+        Assert.All(Enumerable.Range(0, 4), writer => Assert.Equal("9", annotations.Tags[$"writer{writer}"]));
+    }
+
+    [Fact]
     public void Runs_sort_by_best_value_in_the_goal_s_direction_and_by_last_value_ascending()
     {
         var middling = Record("a", losses: [0.9, 0.5, 0.7], accuracies: [0.6, 0.8]);
