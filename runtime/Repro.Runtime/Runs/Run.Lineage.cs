@@ -234,6 +234,46 @@ public sealed partial class Run
         }
 
         queue?.Drain();
+        RemoveStaging();
+    }
+
+    /// <summary>
+    /// Empties the run's <c>staging</c> folder, where integrations such as checkpoints write copies that exist only to
+    /// be stored: once every artifact is stored nothing in it is needed, and a cleanup that a writer scheduled after
+    /// its artifact completed may not have run yet when the run ends.
+    /// </summary>
+    private void RemoveStaging()
+    {
+        var staging = System.IO.Path.Combine(Directory, "staging");
+        string[] entries;
+        try
+        {
+            entries = System.IO.Directory.Exists(staging) ? System.IO.Directory.GetFileSystemEntries(staging) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            try
+            {
+                // The writer's own cleanup may be deleting the same entry at this moment: either may win.
+                if (System.IO.Directory.Exists(entry))
+                {
+                    System.IO.Directory.Delete(entry, recursive: true);
+                }
+                else
+                {
+                    File.Delete(entry);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A leftover copy costs disk space, not correctness: the run ends anyway.
+            }
+        }
     }
 
     private (StoredObject Stored, long FileCount, IReadOnlyList<string> Objects) StoreFile(string path)
