@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Repro.Hyperparameters;
 using Repro.Runs;
 
 namespace Repro.Comparison;
@@ -42,7 +43,7 @@ internal static class RecordComparer
             differences.Add(new("configuration hash", a.ConfigHash, b.ConfigHash));
         }
 
-        differences.AddRange(Differences(Flatten(a.Hyperparameters), Flatten(b.Hyperparameters)));
+        differences.AddRange(Differences(ConfigurationPaths.Flatten(a.Hyperparameters), ConfigurationPaths.Flatten(b.Hyperparameters)));
         var argumentsA = string.Join(' ', a.Environment.CommandLine.Skip(1));
         var argumentsB = string.Join(' ', b.Environment.CommandLine.Skip(1));
         if (argumentsA != argumentsB)
@@ -181,12 +182,6 @@ internal static class RecordComparer
             .Where(entry => !string.Equals(entry.A, entry.B, StringComparison.Ordinal))
             .Select(entry => new Difference(entry.Key, entry.A, entry.B))
             .ToList();
-
-    /// <summary>The configuration as dotted path → compact JSON value.</summary>
-    private static Dictionary<string, string> Flatten(JsonElement? configuration) =>
-        configuration is { } root
-            ? Repro.Hyperparameters.ConfigurationPaths.Leaves(root).ToDictionary(leaf => leaf.Path, leaf => Repro.Hyperparameters.ConfigurationPaths.Compact(leaf.Value), StringComparer.Ordinal)
-            : new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

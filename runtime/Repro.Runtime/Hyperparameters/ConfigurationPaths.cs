@@ -24,6 +24,21 @@ public static class ConfigurationPaths
         }
     }
 
+    /// <summary>The configuration as dotted path → compact JSON value, in ordinal key order; empty for none.</summary>
+    public static SortedDictionary<string, string> Flatten(JsonElement? configuration)
+    {
+        var values = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (configuration is { } root)
+        {
+            foreach (var (path, value) in Leaves(root))
+            {
+                values[path] = Compact(value);
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>The element's JSON without whitespace, whatever the manifest's indentation, so <c>[64,64]</c> matches.</summary>
     public static string Compact(JsonElement element)
     {

@@ -12,7 +12,7 @@ internal static class Tables
 {
     public static void Configuration(StringBuilder html, IReadOnlyList<RunManifest> runs)
     {
-        var values = runs.Select(r => r.Hyperparameters is { } h ? ConfigurationPaths.Leaves(h).ToDictionary(l => l.Path, l => ConfigurationPaths.Compact(l.Value), StringComparer.Ordinal) : []).ToList();
+        var values = runs.Select(r => ConfigurationPaths.Flatten(r.Hyperparameters)).ToList();
         var rows = values.SelectMany(v => v.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(path => (path, values.Select(v => v.TryGetValue(path, out var x) ? x : "(none)").ToList()));
         Side(html, "Configuration", runs, [("configuration hash", runs.Select(r => r.ConfigHash ?? "(none)").ToList()), .. rows]);

@@ -1,6 +1,7 @@
 using Repro.Comparison;
 using Repro.Storage;
 using Repro.Tests.Shared;
+using Repro.Tests.Shared.Runs;
 
 namespace Repro.Runtime.Tests.Comparison;
 
@@ -122,7 +123,7 @@ public sealed class RunDiffTests : IDisposable
     {
         using var run = Run.Start(new RunOptions { Home = _home.Path, Name = "diff", TelemetryInterval = TimeSpan.Zero, WarningsToStandardError = false });
         run.RecordSeed("torch.cpu", seed);
-        run.RecordHyperparameters(new SeedConfiguration(seed));
+        run.RecordHyperparameters(new JsonConfiguration($"{{\"learning_rate\":0.01,\"seed\":{seed}}}"));
         for (var i = 0; i < loss.Length; i++)
         {
             run.LogScalar(s_loss, i * stepStride, loss[i]);
@@ -145,24 +146,5 @@ public sealed class RunDiffTests : IDisposable
         run.Finish();
         Thread.Sleep(2);
         return run.Id.ToString();
-    }
-
-    private sealed class SeedConfiguration(long seed) : IHyperparameters
-    {
-        private string Json => $"{{\"learning_rate\":0.01,\"seed\":{seed}}}";
-
-        public IReadOnlyCollection<string> SecretKeys => [];
-
-        public string ToCanonicalJson() => Json;
-
-        public string ComputeHash() => Repro.Hyperparameters.CanonicalJson.Sha256(Json);
-
-        public IReadOnlyList<string> Validate() => [];
-
-        public void Bind(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
-        {
-        }
-
-        public string ToSummary() => Json;
     }
 }

@@ -1,6 +1,7 @@
 using Repro.Runs;
 using Repro.Storage;
 using Repro.Tests.Shared;
+using Repro.Tests.Shared.Runs;
 
 namespace Repro.Runtime.Tests.Storage;
 
@@ -275,20 +276,4 @@ public sealed class RunSearchTests : IDisposable
     }
 
     /// <summary>A configuration given as canonical JSON, as a generated one would produce.</summary>
-    private sealed class JsonConfiguration(string json) : IHyperparameters
-    {
-        public IReadOnlyCollection<string> SecretKeys => [];
-
-        public string ToCanonicalJson() => json;
-
-        public string ComputeHash() => Repro.Hyperparameters.CanonicalJson.Sha256(json);
-
-        public IReadOnlyList<string> Validate() => [];
-
-        public void Bind(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
-        {
-        }
-
-        public string ToSummary() => json;
-    }
 }

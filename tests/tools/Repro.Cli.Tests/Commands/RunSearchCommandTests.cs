@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Repro.Tests.Shared;
+using Repro.Tests.Shared.Runs;
 
 namespace Repro.Cli.Tests.Commands;
 
@@ -134,20 +135,4 @@ public sealed class RunSearchCommandTests : IDisposable
     }
 
     /// <summary>A configuration given as canonical JSON, with the secret-name redaction a generated one gets.</summary>
-    private sealed class JsonConfiguration(string json) : IHyperparameters
-    {
-        public IReadOnlyCollection<string> SecretKeys => [];
-
-        public string ToCanonicalJson() => json;
-
-        public string ComputeHash() => Repro.Hyperparameters.CanonicalJson.Sha256(json);
-
-        public IReadOnlyList<string> Validate() => [];
-
-        public void Bind(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
-        {
-        }
-
-        public string ToSummary() => json;
-    }
 }

@@ -4,6 +4,7 @@ using Repro.Runtime.Tests.Export.TensorBoard.Published;
 using Repro.Runtime.Tests.Export.TensorBoard.Published.HParams;
 using Repro.Storage;
 using Repro.Tests.Shared;
+using Repro.Tests.Shared.Runs;
 
 namespace Repro.Runtime.Tests.Export.TensorBoard;
 
@@ -107,7 +108,7 @@ public sealed class TensorBoardExportTests : IDisposable
     private (string RunId, DateTimeOffset Started) Record(string? failure)
     {
         var run = Run.Start(new RunOptions { Home = _home.Path, Name = "tensorboard", TelemetryInterval = TimeSpan.Zero, WarningsToStandardError = false });
-        run.RecordHyperparameters(new Configuration());
+        run.RecordHyperparameters(new JsonConfiguration("""{"layers":[64,64],"learning_rate":0.01,"optimizer":{"name":"adam"},"use_amp":true}"""));
         var loss = new MetricDeclaration("loss");
         var activations = new MetricDeclaration("activations", options: new MetricOptions { Aggregation = MetricAggregation.Histogram, HistogramBounds = [0.0, 0.5, 1.0], IntervalSteps = 10, RecordValues = false });
         var latency = new MetricDeclaration("latency", options: new MetricOptions { Aggregation = MetricAggregation.Sketch, IntervalSteps = 10, RecordValues = false });
@@ -182,24 +183,5 @@ public sealed class TensorBoardExportTests : IDisposable
 
         crc = ~crc;
         return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
-    }
-
-    private sealed class Configuration : IHyperparameters
-    {
-        private const string Json = """{"layers":[64,64],"learning_rate":0.01,"optimizer":{"name":"adam"},"use_amp":true}""";
-
-        public IReadOnlyCollection<string> SecretKeys => [];
-
-        public string ToCanonicalJson() => Json;
-
-        public string ComputeHash() => Repro.Hyperparameters.CanonicalJson.Sha256(Json);
-
-        public IReadOnlyList<string> Validate() => [];
-
-        public void Bind(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
-        {
-        }
-
-        public string ToSummary() => Json;
     }
 }
