@@ -3,14 +3,15 @@
 # Generates a class library of C copies (default 46, about 31,000 lines) of the realistic training programs the
 # analyzer tests use (both the nondeterministic and the fixed versions, markup removed, each copy in its own
 # namespace), then times R full recompiles (`dotnet build --no-restore --no-incremental`) with the analyzers and R
-# without (ReproAnalyzers=false), interleaved so drift affects both equally, prints the medians and their ratio,
-# and the per-analyzer times from one build with ReportAnalyzer=true.
+# without (ReproAnalyzers=false), interleaved so drift affects both equally, prints the medians of wall clock and
+# of the build's CPU time and their ratios, and the per-analyzer times from one build with ReportAnalyzer=true.
 # With kind "exe" the project is a program (it has a Main), so the seeding rules summarize every method body to
 # follow entry points (the costlier mode); the default "library" has no entry point and is judged as a whole.
 # With ordinary=N, each copy also gets N files of ordinary application code (parsing, collections, LINQ, text),
 # as in a real project where training code is a small part; the default 0 is the worst case, all training code.
 # Usage: eng/benchmarks/analyzer-cost.sh [copies] [rounds] [library|exe] [ordinary]
 set -euo pipefail
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install -y time" >&2; exit 2; }
 copies=${1:-46}
 rounds=${2:-5}
 kind=${3:-library}
@@ -123,18 +124,32 @@ for i in range(copies):
 print(f"{lines} lines in {copies * (len(programs) + ordinary)} files")
 PY
 dotnet build -nologo -v:q > build.log 2>&1 || { tail -20 build.log; exit 1; }
-build() { local start end; start=$(date +%s.%N); dotnet build --no-restore --no-incremental -nologo -v:q "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
-on=(); off=()
+# Each build runs the compiler as its own process (UseSharedCompilation=false), so the CPU seconds of the build's
+# process tree (user + system, from /usr/bin/time) include the compiler's, analyzers and JIT of the analyzers
+# included: a steadier figure than wall clock on a shared 2-core machine, and the cost a CI build pays.
+build() {
+  local start end times
+  times=$(mktemp)
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%U %S" -o "$times" dotnet build --no-restore --no-incremental -nologo -v:q -p:UseSharedCompilation=false "$@" >/dev/null
+  end=$(date +%s.%N)
+  echo "$(echo "$end - $start" | bc) $(awk '{print $1 + $2}' "$times")"
+  rm -f "$times"
+}
+on=(); off=(); on_cpu=(); off_cpu=()
 for _ in $(seq 1 "$rounds"); do
-  on+=("$(build)")
-  off+=("$(build -p:ReproAnalyzers=false)")
+  read -r wall cpu <<<"$(build)"; on+=("$wall"); on_cpu+=("$cpu")
+  read -r wall cpu <<<"$(build -p:ReproAnalyzers=false)"; off+=("$wall"); off_cpu+=("$cpu")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 if [ "$rounds" -gt 0 ]; then
   m_on=$(median "${on[@]}"); m_off=$(median "${off[@]}")
-  echo "with analyzers:    ${on[*]}  median $m_on s"
-  echo "without analyzers: ${off[*]}  median $m_off s"
-  echo "ratio: $(echo "scale=3; $m_on / $m_off" | bc)"
+  c_on=$(median "${on_cpu[@]}"); c_off=$(median "${off_cpu[@]}")
+  echo "wall, with analyzers:           ${on[*]}  median $m_on s"
+  echo "wall, without analyzers:        ${off[*]}  median $m_off s"
+  echo "build CPU, with analyzers:       ${on_cpu[*]}  median $c_on s"
+  echo "build CPU, without analyzers:    ${off_cpu[*]}  median $c_off s"
+  echo "ratio (wall): $(echo "scale=3; $m_on / $m_off" | bc)  ratio (build CPU): $(echo "scale=3; $c_on / $c_off" | bc)"
 fi
 dotnet build --no-restore --no-incremental -nologo -v:d -p:ReportAnalyzer=true 2>&1 \
   | grep -E "Total analyzer execution time|Repro\.Analyzers\.Rules\.[A-Za-z]+ *$|^\s+[0-9.<]+ +[0-9<]+ +Repro" | sort -u | head -40

@@ -64,20 +64,34 @@ public sealed class HashOrderEnumerationAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
-                    // An order that only reaches a console, a log or a progress message cannot change what a run computes.
+                    // The collection's type is checked before anything walks a loop body or a call's consumers: almost
+                    // no loop or LINQ call in a project enumerates a hash collection. An order that only reaches a
+                    // console, a log or a progress message cannot change what a run computes.
                     var source = operation.Operation switch
                     {
-                        IForEachLoopOperation loop when !LogSinks.OnlyLogs(loop.Body) => ChainSource(loop.Collection.WithoutConversions(), enumerable),
+                        IForEachLoopOperation loop => ChainSource(loop.Collection.WithoutConversions(), enumerable),
                         IInvocationOperation call when Materialising.Contains(call.TargetMethod.Name)
-                            && IsLinq(call, enumerable) && !ConsumedByLinq(call, enumerable)
-                            && call.Arguments.Length > 0 && !LogSinks.ReachesOnlySinks(call) => ChainSource(call.Arguments[0].Value.WithoutConversions(), enumerable),
+                            && IsLinq(call, enumerable) && call.Arguments.Length > 0 => ChainSource(call.Arguments[0].Value.WithoutConversions(), enumerable),
                         // string.Join and string.Concat write the elements in enumeration order into text that may be data.
                         IInvocationOperation { TargetMethod.Name: "Join" or "Concat" } call
-                            when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, text) && !LogSinks.ReachesOnlySinks(call) =>
+                            when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, text) =>
                             call.Arguments.Select(argument => ChainSource(argument.Value.WithoutConversions(), enumerable)).LastOrDefault(value => IsHashCollection(value.Type, collections)),
                         _ => null,
                     };
-                    if (source?.Type is { } type && IsHashCollection(type, collections))
+                    if (source?.Type is not { } type || !IsHashCollection(type, collections))
+                    {
+                        return;
+                    }
+
+                    var orderOnlyLogged = operation.Operation switch
+                    {
+                        IForEachLoopOperation loop => LogSinks.OnlyLogs(loop.Body),
+                        IInvocationOperation { TargetMethod.Name: "Join" or "Concat" } call
+                            when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, text) => LogSinks.ReachesOnlySinks(call),
+                        IInvocationOperation call => ConsumedByLinq(call, enumerable) || LogSinks.ReachesOnlySinks(call),
+                        _ => false,
+                    };
+                    if (!orderOnlyLogged)
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(Rule, source.Syntax.GetLocation(), type.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
                     }
