@@ -9,13 +9,17 @@
 # follow entry points (the costlier mode); the default "library" has no entry point and is judged as a whole.
 # With ordinary=N, each copy also gets N files of ordinary application code (parsing, collections, LINQ, text),
 # as in a real project where training code is a small part; the default 0 is the worst case, all training code.
-# Usage: eng/benchmarks/analyzer-cost.sh [copies] [rounds] [library|exe] [ordinary]
+# With versions "fixed", only the fixed version of each program is copied: a project that has dealt with its
+# warnings, so the figure is the cost of analysing, not of logging thousands of warnings (the default "both" has
+# about 87 diagnostics per copy).
+# Usage: eng/benchmarks/analyzer-cost.sh [copies] [rounds] [library|exe] [ordinary] [both|fixed]
 set -euo pipefail
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install -y time" >&2; exit 2; }
 copies=${1:-46}
 rounds=${2:-5}
 kind=${3:-library}
 ordinary=${4:-0}
+versions=${5:-both}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dotnet build "$root/analyzers/Repro.Analyzers" -c Release -nologo -v:q >/dev/null
 analyzers="$root/artifacts/bin/Repro.Analyzers/release/Repro.Analyzers.dll"
@@ -40,9 +44,9 @@ public static class Program
 }
 CS
 fi
-python3 - "$root" "$copies" "$ordinary" <<'PY'
+python3 - "$root" "$copies" "$ordinary" "$versions" <<'PY'
 import pathlib, re, sys
-root, copies, ordinary = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+root, copies, ordinary, versions = pathlib.Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 # Ordinary application code: no randomness, no torch, no file listings; what most of a real project is.
 ORDINARY = """using System;
 using System.Collections.Generic;
@@ -107,7 +111,8 @@ public static class OrderReport{j}
 }
 """
 # The corpus programs that need no test framework (the test-project program references xUnit).
-programs = sorted(p for p in (root / "tests/analyzers/Repro.Analyzers.Tests/Realistic/Programs").glob("*.cs") if "// references:" not in p.read_text())
+programs = sorted(p for p in (root / "tests/analyzers/Repro.Analyzers.Tests/Realistic/Programs").glob("*.cs")
+                  if "// references:" not in p.read_text() and (versions == "both" or p.name.endswith(".Fixed.cs")))
 lines = 0
 for i in range(copies):
     for program in programs:
