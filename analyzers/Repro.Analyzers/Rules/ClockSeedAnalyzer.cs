@@ -27,6 +27,9 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
         description: "Seeding from the time, a tick count, a timestamp, a new GUID or the process id gives every run a "
             + "different seed, which is the same as not seeding at all. Take the seed from configuration and record it.");
 
+    // The calls that take a seed, by name: a call spelled otherwise is turned away before its symbol is read.
+    private static readonly HashSet<string> s_seedSinkNames = new(StringComparer.Ordinal) { "manual_seed", "manual_seed_all", "ManualSeed", "DataLoader" };
+
     // Depth of local-to-local assignments followed; deeper chains are rare and the walk stays cheap.
     private const int MaximumDepth = 8;
 
@@ -47,6 +50,11 @@ public sealed class ClockSeedAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
+                    if (!operation.Operation.MaySpell(s_seedSinkNames))
+                    {
+                        return;
+                    }
+
                     var method = operation.Operation.CallTarget();
                     if (method is null || !IsSeedSink(method, random, torch) || operation.Operation.CallArguments() is not { } arguments)
                     {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -48,10 +49,16 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             // The handful of TorchSharp types the catalogue names: most calls in a project are on other types and are
             // rejected by a few reference comparisons, before hashing the method's name.
             var catalogueTypes = lookup.Keys.Select(key => key.Item1).Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default).ToArray();
+            var catalogueNames = new HashSet<string>(lookup.Keys.Select(key => key.Item2), StringComparer.Ordinal);
             var kinds = new CodeKinds(start.Compilation, start.Options, start.CancellationToken);
             start.RegisterOperationAction(
                 operation =>
                 {
+                    if (!operation.Operation.MaySpell(catalogueNames))
+                    {
+                        return;
+                    }
+
                     var method = operation.Operation.CallTarget();
                     if (method is null || !IsAny(method.ContainingType.OriginalDefinition, catalogueTypes)
                         || !lookup.TryGetValue((method.ContainingType.OriginalDefinition, method.Name), out var candidates))

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -25,7 +27,10 @@ public sealed class ParallelFloatReductionAnalyzer : DiagnosticAnalyzer
             + "results in the order threads finish, so the same data gives slightly different losses, metrics and "
             + "statistics, which training then amplifies. Reduce sequentially, in a fixed partition order, or in integers.");
 
-    private static readonly ImmutableHashSet<string> Reductions = ImmutableHashSet.Create("Sum", "Average", "Aggregate");
+    private static readonly HashSet<string> Reductions = new(StringComparer.Ordinal) { "Sum", "Average", "Aggregate" };
+
+    // Every name the rule looks at: a call spelled otherwise is turned away before its symbol is read.
+    private static readonly HashSet<string> CandidateNames = new(StringComparer.Ordinal) { "Sum", "Average", "Aggregate", "For", "ForEach" };
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
@@ -42,6 +47,11 @@ public sealed class ParallelFloatReductionAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
+                    if (!operation.Operation.MaySpell(CandidateNames))
+                    {
+                        return;
+                    }
+
                     var invocation = (IInvocationOperation)operation.Operation;
                     var method = invocation.TargetMethod.Unreduced();
                     var type = method.ContainingType;

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -29,9 +31,11 @@ public sealed class UnorderedDirectoryListingAnalyzer : DiagnosticAnalyzer
             + "sorts, ext4 hashes, network shares vary). Files read in that order become samples, batches and splits in "
             + "that order, so the same data gives different runs on different machines.");
 
-    private static readonly ImmutableHashSet<string> Listings = ImmutableHashSet.Create(
+    private static readonly HashSet<string> Listings = new(StringComparer.Ordinal)
+    {
         "GetFiles", "EnumerateFiles", "GetDirectories", "EnumerateDirectories", "GetFileSystemEntries",
-        "EnumerateFileSystemEntries", "GetFileSystemInfos", "EnumerateFileSystemInfos");
+        "EnumerateFileSystemEntries", "GetFileSystemInfos", "EnumerateFileSystemInfos",
+    };
 
     // Operators that keep the listing's (arbitrary) order without using it: the question moves to their result.
     private static readonly ImmutableHashSet<string> PassThrough = ImmutableHashSet.Create(
@@ -66,6 +70,11 @@ public sealed class UnorderedDirectoryListingAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 operation =>
                 {
+                    if (!operation.Operation.MaySpell(Listings))
+                    {
+                        return;
+                    }
+
                     var invocation = (IInvocationOperation)operation.Operation;
                     var method = invocation.TargetMethod;
                     var type = method.ContainingType;

@@ -55,4 +55,44 @@ public class SpellingTests
                 int[] Shuffled(int[] values) => values.{|REPRO1005:OrderBy(_ => Guid.NewGuid())|}.ToArray();
             }
             """).RunAsync();
+
+    // The rules turn a call away by the name it spells before reading its symbol; these are the spellings of a call
+    // whose name is still the method's own.
+    [Fact]
+    public Task Calls_written_with_using_static_a_null_conditional_or_a_qualified_name_are_still_found() =>
+        TorchAnalyzerTest.Create<NondeterministicOperationAnalyzer>(TorchAnalyzerTest.Usings + """
+            using static TorchSharp.torch;
+
+            static class Scores
+            {
+                public static Tensor Sum(Tensor scores, Tensor classes) => {|REPRO2001:index_add(scores, 0, classes, scores, 1)|};
+
+                public static Tensor? Maybe(Tensor? scores, Tensor classes) => scores?{|REPRO2001:.index_add(0, classes, scores, 1)|};
+
+                public static Tensor Qualified(Tensor scores, Tensor classes) => TorchSharp.torch.{|REPRO2001:index_add(scores, 0, classes, scores, 1)|};
+            }
+            """).RunAsync();
+
+    [Fact]
+    public Task A_seed_call_through_using_static_is_still_followed_to_the_clock() =>
+        TorchAnalyzerTest.Create<ClockSeedAnalyzer>(TorchAnalyzerTest.Usings + """
+            using static TorchSharp.torch;
+
+            static class Seeding
+            {
+                public static void Seed() => manual_seed({|REPRO1004:System.DateTime.Now.Ticks|});
+            }
+            """).RunAsync();
+
+    [Fact]
+    public Task A_listing_called_through_a_null_conditional_on_a_directory_info_is_still_found() =>
+        TorchAnalyzerTest.Create<UnorderedDirectoryListingAnalyzer>("""
+            using System.IO;
+            using System.Linq;
+
+            static class Folders
+            {
+                public static string[] Names(DirectoryInfo? folder) => folder?{|REPRO1013:.GetFiles()|}.Select(f => f.Name).ToArray() ?? [];
+            }
+            """).RunAsync();
 }
