@@ -67,14 +67,15 @@ public sealed class HashOrderEnumerationAnalyzer : DiagnosticAnalyzer
                     // The collection's type is checked before anything walks a loop body or a call's consumers: almost
                     // no loop or LINQ call in a project enumerates a hash collection. An order that only reaches a
                     // console, a log or a progress message cannot change what a run computes.
+                    var joinsText = operation.Operation is IInvocationOperation { TargetMethod.Name: "Join" or "Concat" } joining
+                        && SymbolEqualityComparer.Default.Equals(joining.TargetMethod.ContainingType, text);
                     var source = operation.Operation switch
                     {
                         IForEachLoopOperation loop => ChainSource(loop.Collection.WithoutConversions(), enumerable),
                         IInvocationOperation call when Materialising.Contains(call.TargetMethod.Name)
                             && IsLinq(call, enumerable) && call.Arguments.Length > 0 => ChainSource(call.Arguments[0].Value.WithoutConversions(), enumerable),
                         // string.Join and string.Concat write the elements in enumeration order into text that may be data.
-                        IInvocationOperation { TargetMethod.Name: "Join" or "Concat" } call
-                            when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, text) =>
+                        IInvocationOperation call when joinsText =>
                             call.Arguments.Select(argument => ChainSource(argument.Value.WithoutConversions(), enumerable)).LastOrDefault(value => IsHashCollection(value.Type, collections)),
                         _ => null,
                     };
@@ -86,8 +87,7 @@ public sealed class HashOrderEnumerationAnalyzer : DiagnosticAnalyzer
                     var orderOnlyLogged = operation.Operation switch
                     {
                         IForEachLoopOperation loop => LogSinks.OnlyLogs(loop.Body),
-                        IInvocationOperation { TargetMethod.Name: "Join" or "Concat" } call
-                            when SymbolEqualityComparer.Default.Equals(call.TargetMethod.ContainingType, text) => LogSinks.ReachesOnlySinks(call),
+                        IInvocationOperation call when joinsText => LogSinks.ReachesOnlySinks(call),
                         IInvocationOperation call => ConsumedByLinq(call, enumerable) || LogSinks.ReachesOnlySinks(call),
                         _ => false,
                     };

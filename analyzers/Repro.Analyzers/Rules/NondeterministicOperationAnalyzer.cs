@@ -46,9 +46,6 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
             }
 
             var lookup = BuildLookup(torch);
-            // The handful of TorchSharp types the catalogue names: most calls in a project are on other types and are
-            // rejected by a few reference comparisons, before hashing the method's name.
-            var catalogueTypes = lookup.Keys.Select(key => key.Item1).Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default).ToArray();
             var catalogueNames = new HashSet<string>(lookup.Keys.Select(key => key.Item2), StringComparer.Ordinal);
             var kinds = new CodeKinds(start.Compilation, start.Options, start.CancellationToken);
             start.RegisterOperationAction(
@@ -60,8 +57,7 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
                     }
 
                     var method = operation.Operation.CallTarget();
-                    if (method is null || !IsAny(method.ContainingType.OriginalDefinition, catalogueTypes)
-                        || !lookup.TryGetValue((method.ContainingType.OriginalDefinition, method.Name), out var candidates))
+                    if (method is null || !lookup.TryGetValue((method.ContainingType.OriginalDefinition, method.Name), out var candidates))
                     {
                         return;
                     }
@@ -132,19 +128,6 @@ public sealed class NondeterministicOperationAnalyzer : DiagnosticAnalyzer
         }
 
         return lookup;
-    }
-
-    private static bool IsAny(INamedTypeSymbol type, INamedTypeSymbol[] candidates)
-    {
-        foreach (var candidate in candidates)
-        {
-            if (SymbolEqualityComparer.Default.Equals(type, candidate))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool IsIndexedAssignment(IPropertyReferenceOperation reference, TorchSymbols torch)

@@ -30,7 +30,7 @@ public sealed class ParallelFloatReductionAnalyzer : DiagnosticAnalyzer
     private static readonly HashSet<string> Reductions = new(StringComparer.Ordinal) { "Sum", "Average", "Aggregate" };
 
     // Every name the rule looks at: a call spelled otherwise is turned away before its symbol is read.
-    private static readonly HashSet<string> CandidateNames = new(StringComparer.Ordinal) { "Sum", "Average", "Aggregate", "For", "ForEach" };
+    private static readonly HashSet<string> CandidateNames = new(Reductions.Concat(new[] { "For", "ForEach" }), StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
