@@ -61,6 +61,8 @@ public static class ReproCli
         root.Subcommands.Add(VerifyCommand.Create(home));
         root.Subcommands.Add(ArtifactsCommand.Create(home));
         root.Subcommands.Add(DatasetCommand.Create(home));
+        root.Subcommands.Add(StoreCommand.Create(home));
+        root.Subcommands.Add(PushCommand.Create(home));
         return root;
     }
 

@@ -1,3 +1,4 @@
+using Repro.Events;
 using Repro.Wal;
 
 namespace Repro.Comparison;
@@ -28,11 +29,11 @@ internal static class MetricComparer
 {
     /// <summary>Compares every metric both logs have; metrics only one has are returned by name.</summary>
     public static (IReadOnlyList<MetricComparison> Both, IReadOnlyList<string> OnlyA, IReadOnlyList<string> OnlyB) Compare(
-        string walA, string walB, Action<string, WalCorruption>? onCorruption)
+        Func<Action<WalCorruption>, IEnumerable<LogRecord>> logA, Func<Action<WalCorruption>, IEnumerable<LogRecord>> logB, Action<string, WalCorruption>? onCorruption)
     {
         var readerA = new ScalarStreamReader();
         var columns = new List<ScalarColumn>();
-        readerA.Read(walA, (metric, step, value) =>
+        readerA.Read(logA(problem => onCorruption?.Invoke("a", problem)), (metric, step, value) =>
         {
             while (columns.Count <= metric)
             {
@@ -51,7 +52,7 @@ internal static class MetricComparer
         var readerB = new ScalarStreamReader();
         var toA = new List<int>();
         var countsOnlyB = new Dictionary<int, long>();
-        readerB.Read(walB, (metric, step, value) =>
+        readerB.Read(logB(problem => onCorruption?.Invoke("b", problem)), (metric, step, value) =>
         {
             while (toA.Count <= metric)
             {

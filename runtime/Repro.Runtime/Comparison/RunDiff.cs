@@ -107,17 +107,17 @@ public sealed record RunDiff
         return string.Join("; ", shown) + (differences.Count > 3 ? string.Create(CultureInfo.InvariantCulture, $"; and {differences.Count - 3} more") : string.Empty);
     }
 
-    /// <summary>Compares two runs of <paramref name="store"/>: their records, and every metric's stream value by value.</summary>
+    /// <summary>Compares two runs of <paramref name="store"/> (the local home or a central store): their records, and every metric's stream value by value.</summary>
     /// <exception cref="RunNotFoundException">A run is not stored here.</exception>
-    public static RunDiff Compare(RunStore store, string runA, string runB)
+    public static RunDiff Compare(IRunReader store, string runA, string runB)
     {
         ArgumentNullException.ThrowIfNull(store);
         var a = store.GetRun(runA);
         var b = store.GetRun(runB);
         var problems = new List<string>();
         var (metrics, onlyA, onlyB) = MetricComparer.Compare(
-            ReproHome.WalDirectory(ReproHome.RunDirectory(store.Home, a.RunId)),
-            ReproHome.WalDirectory(ReproHome.RunDirectory(store.Home, b.RunId)),
+            onCorruption => store.ReadRecords(a.RunId, onCorruption),
+            onCorruption => store.ReadRecords(b.RunId, onCorruption),
             (side, problem) => problems.Add($"{side}: {problem}"));
         return new RunDiff
         {

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Repro.Events;
 using Repro.Wal;
 
@@ -12,7 +11,7 @@ internal delegate void ScalarReceiver(int metric, long step, double value);
 
 /// <summary>
 /// Reads only the scalars of a run's WAL, in log order, straight from the scalar batches' columns: no event objects,
-/// so ten million values read in seconds. Damaged records are reported and skipped, as by <see cref="WalEventReader"/>.
+/// so ten million values read in seconds. The records come from the WAL or from a central store (see <see cref="Storage.IRunReader.ReadRecords"/>).
 /// </summary>
 internal sealed class ScalarStreamReader
 {
@@ -25,47 +24,33 @@ internal sealed class ScalarStreamReader
     /// <summary>Whether the metric at each index holds integers (its raw values are the integers' bits).</summary>
     public List<bool> IsInteger { get; } = [];
 
-    /// <summary>Reads every scalar of the log in <paramref name="walDirectory"/>; other events go to <paramref name="onEvent"/> when given.</summary>
-    public void Read(string walDirectory, ScalarReceiver receive, Action<WalCorruption>? onCorruption, Action<Event>? onEvent = null)
+    /// <summary>Reads every scalar of <paramref name="records"/> (a run's log in order); other events go to <paramref name="onEvent"/> when given.</summary>
+    public void Read(IEnumerable<LogRecord> records, ScalarReceiver receive, Action<WalCorruption>? onCorruption, Action<Event>? onEvent = null)
     {
-        foreach (var segment in WalReader.ListSegments(walDirectory))
+        foreach (var (record, location, offset) in records)
         {
-            foreach (var raw in WalReader.ReadSegment(segment, 0, onCorruption))
+            switch (record.BodyCase)
             {
-                Record record;
-                try
-                {
-                    record = Record.Parser.ParseFrom(raw.Payload.Span);
-                }
-                catch (InvalidProtocolBufferException e)
-                {
-                    onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"undecodable record: {e.Message}"));
-                    continue;
-                }
-
-                switch (record.BodyCase)
-                {
-                    case Record.BodyOneofCase.Event when record.Event.ValueCase == Event.ValueOneofCase.MetricDeclared:
-                        var declared = record.Event;
-                        var index = IndexOf(declared.Name);
-                        _indexById[declared.MetricDeclared.MetricId] = index;
-                        IsInteger[index] = declared.MetricDeclared.ValueType is 2 or 3;
-                        break;
-                    case Record.BodyOneofCase.Event when record.Event.IntervalOpen:
-                        // A snapshot of an interval still open at a flush: when flushes happen depends on timing, and
-                        // the interval's closing summary follows; comparing or charting snapshots would mislead.
-                        break;
-                    case Record.BodyOneofCase.Event when record.Event.ValueCase == Event.ValueOneofCase.Scalar:
-                        var scalar = record.Event.Scalar;
-                        receive(IndexOf(record.Event.Name), record.Event.Step, scalar.HasIntValue ? BitConverter.Int64BitsToDouble(scalar.IntValue) : scalar.Value);
-                        break;
-                    case Record.BodyOneofCase.Scalars:
-                        ReadBatch(record.Scalars, segment, raw.Offset, receive, onCorruption);
-                        break;
-                    case Record.BodyOneofCase.Event:
-                        onEvent?.Invoke(record.Event);
-                        break;
-                }
+                case Record.BodyOneofCase.Event when record.Event.ValueCase == Event.ValueOneofCase.MetricDeclared:
+                    var declared = record.Event;
+                    var index = IndexOf(declared.Name);
+                    _indexById[declared.MetricDeclared.MetricId] = index;
+                    IsInteger[index] = declared.MetricDeclared.ValueType is 2 or 3;
+                    break;
+                case Record.BodyOneofCase.Event when record.Event.IntervalOpen:
+                    // A snapshot of an interval still open at a flush: when flushes happen depends on timing, and
+                    // the interval's closing summary follows; comparing or charting snapshots would mislead.
+                    break;
+                case Record.BodyOneofCase.Event when record.Event.ValueCase == Event.ValueOneofCase.Scalar:
+                    var scalar = record.Event.Scalar;
+                    receive(IndexOf(record.Event.Name), record.Event.Step, scalar.HasIntValue ? BitConverter.Int64BitsToDouble(scalar.IntValue) : scalar.Value);
+                    break;
+                case Record.BodyOneofCase.Scalars:
+                    ReadBatch(record.Scalars, location, offset, receive, onCorruption);
+                    break;
+                case Record.BodyOneofCase.Event:
+                    onEvent?.Invoke(record.Event);
+                    break;
             }
         }
     }

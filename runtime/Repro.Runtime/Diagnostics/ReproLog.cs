@@ -37,4 +37,10 @@ internal static partial class ReproLog
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Run {RunId}: {Problem}")]
     public static partial void ArtifactUploadDelayed(ILogger logger, string runId, string problem);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Run {RunId}: shipping to the central store is delayed: {Problem}")]
+    public static partial void ShippingDelayed(ILogger logger, string runId, string problem);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Run {RunId}: shipping to the central store resumed; it holds events up to {Cursor}")]
+    public static partial void ShippingResumed(ILogger logger, string runId, ulong cursor);
 }

@@ -63,7 +63,7 @@ public static class WalEventReader
         next = first + count;
     }
 
-    internal static string? Validate(ScalarBatch batch, Dictionary<uint, Event> metrics)
+    internal static string? Validate(ScalarBatch batch, IReadOnlyDictionary<uint, Event> metrics)
     {
         var count = batch.Values.Count;
         if (batch.MetricIds.Count != count || batch.StepDeltas.Count != count || batch.TimestampDeltasNanos.Count != count || batch.FirstEventId.Length != 16)
@@ -82,7 +82,28 @@ public static class WalEventReader
         return null;
     }
 
-    internal static IEnumerable<Event> Expand(ScalarBatch batch, Dictionary<uint, Event> metrics, ByteString runId, Source? source)
+    /// <summary>
+    /// The events of a log read record by record: events as they are, scalar batches expanded into one event per
+    /// scalar with the metric declarations, run id and source known when each batch is reached.
+    /// </summary>
+    internal static IEnumerable<Event> Expand(IEnumerable<LogRecord> records, Func<IReadOnlyDictionary<uint, Event>> metrics, Func<ByteString> runId, Func<Source?> source)
+    {
+        foreach (var record in records)
+        {
+            if (record.Record.BodyCase == Record.BodyOneofCase.Event)
+            {
+                yield return record.Record.Event;
+                continue;
+            }
+
+            foreach (var scalar in Expand(record.Record.Scalars, metrics(), runId(), source()))
+            {
+                yield return scalar;
+            }
+        }
+    }
+
+    internal static IEnumerable<Event> Expand(ScalarBatch batch, IReadOnlyDictionary<uint, Event> metrics, ByteString runId, Source? source)
     {
         long step = 0;
         var time = batch.FirstTimestampUnixNanos;

@@ -1,5 +1,4 @@
 using System.Collections;
-using Google.Protobuf;
 using Repro.Wal;
 
 namespace Repro.Events;
@@ -12,219 +11,24 @@ namespace Repro.Events;
 /// <remarks>Enumerate it once; each enumeration reads the log again from the same starting point.</remarks>
 public sealed class WalEventSequence : IEnumerable<Event>
 {
-    private readonly string _walDirectory;
-    private readonly Action<WalCorruption>? _onCorruption;
-    private readonly ulong? _expectedLastSequence;
-    private readonly ReplayCheckpoint? _resumeAt;
-
-    // Where the record of the last returned event starts, and what a reader knows there.
-    private readonly Dictionary<uint, Event> _metrics = [];
-    private string _segmentName = string.Empty;
-    private long _recordOffset;
-    private ulong _recordFirstSequence;
-    private uint? _segmentFirstRecordCrc;
-    private ByteString _runId = ByteString.Empty;
-    private Source? _source;
-    private bool _returnedAny;
+    private readonly WalRecordSequence _records;
 
     internal WalEventSequence(string walDirectory, Action<WalCorruption>? onCorruption, ulong? expectedLastSequence, ReplayCheckpoint? resumeAt)
     {
-        _walDirectory = walDirectory;
-        _onCorruption = onCorruption;
-        _expectedLastSequence = expectedLastSequence;
-        _resumeAt = resumeAt;
+        _records = new WalRecordSequence(walDirectory, onCorruption, expectedLastSequence, resumeAt);
     }
 
     /// <summary>Whether the read started at the checkpoint it was given (false: from the start of the log).</summary>
-    public bool Resumed { get; private set; }
+    public bool Resumed => _records.Resumed;
 
     /// <summary>
     /// Where to resume after the last event returned so far: its record, which a resumed read returns
     /// again (skip by sequence); null before the first event.
     /// </summary>
-    public ReplayCheckpoint? Checkpoint()
-    {
-        if (!_returnedAny)
-        {
-            return null;
-        }
-
-        var checkpoint = new ReplayCheckpoint
-        {
-            Segment = _segmentName,
-            Offset = _recordOffset,
-            NextSequence = _recordFirstSequence,
-            RunId = _runId,
-            Source = _source,
-        };
-        if (_segmentFirstRecordCrc is { } crc)
-        {
-            checkpoint.SegmentFirstRecordCrc = crc;
-        }
-
-        checkpoint.Declarations.AddRange(_metrics.Values.OrderBy(d => d.MetricDeclared.MetricId));
-        return checkpoint;
-    }
+    public ReplayCheckpoint? Checkpoint() => _records.Checkpoint();
 
     /// <inheritdoc />
-    public IEnumerator<Event> GetEnumerator() => Iterate().GetEnumerator();
+    public IEnumerator<Event> GetEnumerator() => WalEventReader.Expand(_records, () => _records.Metrics, () => _records.RunId, () => _records.Source).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    private IEnumerable<Event> Iterate()
-    {
-        var segments = WalReader.ListSegments(_walDirectory);
-        var first = 0;
-        long firstOffset = 0;
-        ulong next = 1;
-        _metrics.Clear();
-        _runId = ByteString.Empty;
-        _source = null;
-        _returnedAny = false;
-        Resumed = false;
-        if (_resumeAt is { } resume && FindResumeSegment(segments, resume) is { } index)
-        {
-            Resumed = true;
-            first = index;
-            firstOffset = resume.Offset;
-            next = resume.NextSequence;
-            _runId = resume.RunId;
-            _source = resume.Source;
-            foreach (var declaration in resume.Declarations)
-            {
-                _metrics[declaration.MetricDeclared.MetricId] = declaration;
-            }
-        }
-
-        var lastSegment = string.Empty;
-        for (var s = first; s < segments.Count; s++)
-        {
-            var segment = segments[s];
-            lastSegment = segment;
-            var segmentName = Path.GetFileName(segment);
-            uint? firstRecordCrc = s == first && Resumed && _resumeAt!.HasSegmentFirstRecordCrc ? _resumeAt.SegmentFirstRecordCrc : null;
-            foreach (var raw in WalReader.ReadSegment(segment, s == first ? firstOffset : 0, _onCorruption))
-            {
-                if (raw.Offset == 0)
-                {
-                    firstRecordCrc = Crc32C.ComputeMasked(raw.Payload.Span);
-                }
-
-                Record record;
-                try
-                {
-                    record = Record.Parser.ParseFrom(raw.Payload.Span);
-                }
-                catch (InvalidProtocolBufferException e)
-                {
-                    // The CRCs matched, so these are the bytes that were written: a format this reader does not know.
-                    _onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"undecodable record: {e.Message}", EndOf(raw)));
-                    continue;
-                }
-
-                switch (record.BodyCase)
-                {
-                    case Record.BodyOneofCase.Header:
-                        if (record.Header.SchemaVersion > SchemaVersion._1)
-                        {
-                            _onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"schema version {record.Header.SchemaVersion} is newer than this reader understands"));
-                            yield break;
-                        }
-
-                        _source = record.Header.Source;
-                        _runId = record.Header.RunId;
-                        break;
-                    case Record.BodyOneofCase.Event:
-                        var evt = record.Event;
-                        evt.Source ??= _source;
-                        if (evt.RunId.IsEmpty)
-                        {
-                            evt.RunId = _runId;
-                        }
-
-                        if (evt.ValueCase == Event.ValueOneofCase.MetricDeclared)
-                        {
-                            _metrics[evt.MetricDeclared.MetricId] = evt;
-                        }
-
-                        WalEventReader.ReportGap(ref next, evt.Sequence, 1, segment, raw.Offset, _onCorruption);
-                        MarkRecord(segmentName, firstRecordCrc, raw.Offset, evt.Sequence);
-                        yield return evt;
-                        break;
-                    case Record.BodyOneofCase.Scalars:
-                        var batch = record.Scalars;
-                        var problem = WalEventReader.Validate(batch, _metrics);
-                        if (problem is not null)
-                        {
-                            _onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, problem, EndOf(raw)));
-                            continue;
-                        }
-
-                        WalEventReader.ReportGap(ref next, batch.FirstSequence, (ulong)batch.Values.Count, segment, raw.Offset, _onCorruption);
-                        // Every event of the batch comes from this record: mark it once, not per scalar.
-                        if (batch.Values.Count > 0)
-                        {
-                            MarkRecord(segmentName, firstRecordCrc, raw.Offset, batch.FirstSequence);
-                        }
-
-                        foreach (var scalar in WalEventReader.Expand(batch, _metrics, _runId, _source))
-                        {
-                            yield return scalar;
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        if (_expectedLastSequence is { } last && next <= last)
-        {
-            var length = lastSegment.Length > 0 && File.Exists(lastSegment) ? new FileInfo(lastSegment).Length : 0;
-            _onCorruption?.Invoke(new WalCorruption(lastSegment, length, $"the log ends at event {next - 1} but the run recorded {last} events"));
-        }
-    }
-
-    private void MarkRecord(string segmentName, uint? segmentFirstRecordCrc, long offset, ulong firstSequence)
-    {
-        _segmentName = segmentName;
-        _segmentFirstRecordCrc = segmentFirstRecordCrc;
-        _recordOffset = offset;
-        _recordFirstSequence = firstSequence;
-        _returnedAny = true;
-    }
-
-    /// <summary>
-    /// The index of the checkpoint's segment when a record starts at its offset and the segment's first
-    /// record is intact and the one the checkpoint saw; null when the checkpoint does not fit this log.
-    /// </summary>
-    private static int? FindResumeSegment(IReadOnlyList<string> segments, ReplayCheckpoint resume)
-    {
-        if (resume.Segment.Length == 0 || !resume.HasSegmentFirstRecordCrc)
-        {
-            return null;
-        }
-
-        for (var i = 0; i < segments.Count; i++)
-        {
-            if (string.Equals(Path.GetFileName(segments[i]), resume.Segment, StringComparison.Ordinal))
-            {
-                return WalReader.IsRecordAt(segments[i], resume.Offset) && FirstRecordCrc(segments[i]) == resume.SegmentFirstRecordCrc ? i : null;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The masked CRC of the payload of the segment's first record when that record is intact; null otherwise.</summary>
-    private static uint? FirstRecordCrc(string segment)
-    {
-        foreach (var raw in WalReader.ReadSegment(segment))
-        {
-            return raw.Offset == 0 ? Crc32C.ComputeMasked(raw.Payload.Span) : null;
-        }
-
-        return null;
-    }
-
-    private static long EndOf(WalRecord raw) => raw.Offset + raw.Payload.Length + WalFormat.HeaderSize + WalFormat.FooterSize;
 }

@@ -83,6 +83,9 @@ public sealed partial class Run
                 _hooks?.Dispose();
                 Interlocked.CompareExchange(ref s_current, null, this);
             }
+
+            // After the final manifest, so the store's row says how the run ended.
+            FinishShipping();
         }
     }
 

@@ -49,6 +49,7 @@ public sealed partial class Run
                 ContainerId = source.ContainerId.Length == 0 ? null : source.ContainerId,
                 Rank = source.Rank,
                 WorldSize = source.WorldSize,
+                JobId = options.ResolveJobId(),
             },
         };
 

@@ -72,6 +72,7 @@ public sealed partial class Run : IDisposable
 
         _uploadGrace = options.ArtifactUploadGrace;
         StartUploads(options);
+        StartShipping(options, options.ResolveStore());
         if (options.HookProcessEvents)
         {
             _hooks = new ProcessHooks(EndQuietly);

@@ -31,6 +31,12 @@ public sealed record RunEnvironment(string Host, int ProcessId, string Operating
     /// <summary>Number of processes in distributed training (1 otherwise).</summary>
     public int WorldSize { get; init; } = 1;
 
+    /// <summary>
+    /// The distributed job this process belongs to (see <see cref="RunOptions.JobId"/>): the runs of every rank that
+    /// share it form one logical run. Null for a single process.
+    /// </summary>
+    public string? JobId { get; init; }
+
     /// <summary>Kernel release (Linux: /proc/sys/kernel/osrelease), or the OS version elsewhere.</summary>
     public string? Kernel { get; init; }
 

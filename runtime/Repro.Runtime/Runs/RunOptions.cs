@@ -33,6 +33,30 @@ public sealed class RunOptions
     public int? WorldSize { get; init; }
 
     /// <summary>
+    /// The distributed job this process is one rank of: every rank's run carries it, and stores and the CLI show the
+    /// ranks of a job as one logical run. By default read from <c>REPRO_JOB_ID</c>, <c>TORCHELASTIC_RUN_ID</c> (torchrun),
+    /// <c>SLURM_JOB_ID</c>, <c>PBS_JOBID</c> or <c>LSB_JOBID</c>, the first that is set; none for a single process.
+    /// At most 200 characters, no control characters; secrets in it are redacted like any recorded text.
+    /// </summary>
+    public string? JobId { get; init; }
+
+    /// <summary>The environment variables a job id is read from, the first that is set winning.</summary>
+    internal static readonly string[] JobIdVariables = ["REPRO_JOB_ID", "TORCHELASTIC_RUN_ID", "SLURM_JOB_ID", "PBS_JOBID", "LSB_JOBID"];
+
+    /// <summary>The job id of <see cref="JobId"/> or of the first job variable set; null when none is (or torchrun's default "none").</summary>
+    internal string? ResolveJobId()
+    {
+        var id = JobId;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            // torchrun sets TORCHELASTIC_RUN_ID=none when no --rdzv-id is given: not a job id.
+            id = JobIdVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(value => !string.IsNullOrWhiteSpace(value) && value != "none");
+        }
+
+        return id is null ? null : Security.SecretRedactor.Redact(id.Trim());
+    }
+
+    /// <summary>
     /// How often system telemetry (CPU, memory, GC, thread pool, disk I/O, GPUs) is sampled, on a
     /// timer thread. Default 10 s; <see cref="TimeSpan.Zero"/> turns sampling off.
     /// </summary>
@@ -70,6 +94,26 @@ public sealed class RunOptions
     /// <summary>The remote store in effect (the option, else the environment), or null.</summary>
     internal RemoteStoreAddress? ResolveArtifactStore() =>
         string.IsNullOrWhiteSpace(ArtifactStore) ? RemoteStoreAddress.FromEnvironment() : RemoteStoreAddress.Parse(ArtifactStore);
+
+    /// <summary>
+    /// The central PostgreSQL store the run is shipped to while it runs (<c>postgres://user@host:port/database</c>); by
+    /// default the value of <c>REPRO_STORE</c>, and none when that is unset. A background thread sends what the WAL
+    /// holds; training never waits on the database, and an outage only delays shipping. Give the password through
+    /// <c>PGPASSWORD</c> or <c>~/.pgpass</c>; it is never recorded either way.
+    /// </summary>
+    public string? Store { get; init; }
+
+    /// <summary>How often the live shipper sends what the run recorded since its last pass (default 1 s).</summary>
+    public TimeSpan StoreShipInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long the end of a run waits for the store to hold everything (default 10 s); what is left is shipped by the
+    /// next <c>repro push</c>. The run's own files are complete either way.
+    /// </summary>
+    public TimeSpan StoreShipGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal Storage.Postgres.PostgresStoreAddress? ResolveStore() =>
+        string.IsNullOrWhiteSpace(Store) ? Storage.Postgres.PostgresStoreAddress.FromEnvironment() : Storage.Postgres.PostgresStoreAddress.Parse(Store);
 
     /// <summary>
     /// Tags the run starts with (key = value: <c>owner</c>, <c>hypothesis</c>, <c>phase</c>…), for <c>repro runs list --tag</c>.
@@ -122,6 +166,18 @@ public sealed class RunOptions
         if (Note is not null)
         {
             Runs.RunTags.ValidateNote(Note);
+        }
+
+        if (JobId is { Length: > MaxNameLength } || (JobId is not null && JobId.Any(char.IsControl)))
+        {
+            throw new ArgumentException($"A job id has at most {MaxNameLength} characters and no control characters.", nameof(JobId));
+        }
+
+        _ = ResolveStore(); // a malformed address fails here, with what is wrong, not on the shipping thread
+
+        if (StoreShipInterval < TimeSpan.FromMilliseconds(10) || StoreShipGrace < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StoreShipInterval), "StoreShipInterval must be at least 10 ms and StoreShipGrace cannot be negative.");
         }
 
         if (ArtifactUploadGrace < TimeSpan.Zero)

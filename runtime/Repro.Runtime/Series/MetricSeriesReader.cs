@@ -18,7 +18,7 @@ public static class MetricSeriesReader
     /// <param name="columns">Pixel columns per chart: at most two points are kept per column.</param>
     /// <param name="onCorruption">Called for each damaged stretch of the log (left out).</param>
     /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
-    public static IReadOnlyList<MetricSeries> Read(RunStore store, string runId, int columns = 1000, Action<WalCorruption>? onCorruption = null)
+    public static IReadOnlyList<MetricSeries> Read(IRunReader store, string runId, int columns = 1000, Action<WalCorruption>? onCorruption = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
@@ -26,7 +26,7 @@ public static class MetricSeriesReader
         var reader = new ScalarStreamReader();
         var values = new List<ScalarColumn>();
         var bands = new Dictionary<string, (List<BandPoint> Points, string Kind)>(StringComparer.Ordinal);
-        reader.Read(ReproHome.WalDirectory(ReproHome.RunDirectory(store.Home, manifest.RunId)), (metric, step, value) =>
+        reader.Read(store.ReadRecords(manifest.RunId, problem => onCorruption?.Invoke(problem)), (metric, step, value) =>
         {
             while (values.Count <= metric)
             {

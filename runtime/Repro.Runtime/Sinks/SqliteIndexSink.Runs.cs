@@ -45,9 +45,9 @@ public sealed partial class SqliteIndexSink
             command.Transaction = transaction;
             command.Parameters.AddWithValue("$run", manifest.RunId);
             command.Parameters.AddWithValue("$name", manifest.Name);
-            command.Parameters.AddWithValue("$status", StatusName(manifest.Status));
-            command.Parameters.AddWithValue("$started", Timestamp(manifest.StartedAt));
-            command.Parameters.AddWithValue("$ended", (object?)(manifest.EndedAt is { } ended ? Timestamp(ended) : null) ?? DBNull.Value);
+            command.Parameters.AddWithValue("$status", RunRowValues.StatusName(manifest.Status));
+            command.Parameters.AddWithValue("$started", RunRowValues.Timestamp(manifest.StartedAt));
+            command.Parameters.AddWithValue("$ended", (object?)(manifest.EndedAt is { } ended ? RunRowValues.Timestamp(ended) : null) ?? DBNull.Value);
             command.Parameters.AddWithValue("$commit", (object?)manifest.Build.Commit?.ToLowerInvariant() ?? DBNull.Value);
             command.Parameters.AddWithValue("$dirty", manifest.Build.Dirty is { } dirty ? (dirty ? 1 : 0) : DBNull.Value);
             command.Parameters.AddWithValue("$last", (long)manifest.LastSequence);
@@ -69,7 +69,7 @@ public sealed partial class SqliteIndexSink
             var path = parameter.Parameters.Add("$path", SqliteType.Text);
             var number = parameter.Parameters.Add("$number", SqliteType.Real);
             var text = parameter.Parameters.Add("$text", SqliteType.Text);
-            foreach (var row in Flatten(hyperparameters))
+            foreach (var row in RunRowValues.Flatten(hyperparameters))
             {
                 path.Value = row.Path;
                 number.Value = (object?)row.Number ?? DBNull.Value;
@@ -90,9 +90,9 @@ public sealed partial class SqliteIndexSink
             metric.Parameters.AddWithValue("$run", manifest.RunId);
             metric.Parameters.AddWithValue("$name", name);
             metric.Parameters.AddWithValue("$goal", (object?)best?.Goal ?? DBNull.Value);
-            metric.Parameters.AddWithValue("$best", Finite(best?.Value));
+            metric.Parameters.AddWithValue("$best", RunRowValues.Finite(best?.Value));
             metric.Parameters.AddWithValue("$bestStep", (object?)best?.Step ?? DBNull.Value);
-            metric.Parameters.AddWithValue("$last", Finite(last?.Value));
+            metric.Parameters.AddWithValue("$last", RunRowValues.Finite(last?.Value));
             metric.Parameters.AddWithValue("$lastStep", (object?)last?.Step ?? DBNull.Value);
             metric.ExecuteNonQuery();
         }
@@ -133,98 +133,20 @@ public sealed partial class SqliteIndexSink
     public IReadOnlyList<RunSearchHit> Search(RunSearch search)
     {
         ArgumentNullException.ThrowIfNull(search);
+        var query = RunSearchSql.Build(search, search.Sort is { } sort ? GoalOf(sort.Metric) : null, schema: string.Empty, postgres: false);
         using var command = _connection.CreateCommand();
-        // Rows are chosen and ordered on small columns; manifests are read for the chosen rows only.
-        var sql = new StringBuilder("SELECT r.run_id, r.status");
-        var sort = search.Sort;
-        var descending = false;
-        if (sort is not null)
+        command.CommandText = query.Sql;
+        foreach (var (name, value) in query.Parameters)
         {
-            var useBest = sort.Value == MetricSortValue.Best || (sort.Value == MetricSortValue.Automatic && GoalOf(sort.Metric) is not null);
-            var goal = useBest ? GoalOf(sort.Metric) : null;
-            descending = (useBest && goal == "maximize") ^ sort.Reverse;
-            sql.Append(useBest ? ", m.best AS sort_value" : ", m.last AS sort_value");
-            sql.Append(" FROM runs r LEFT JOIN run_metrics m ON m.run_id = r.run_id AND m.name = $sortMetric");
-            command.Parameters.AddWithValue("$sortMetric", sort.Metric);
-        }
-        else
-        {
-            sql.Append(", NULL AS sort_value FROM runs r");
+            command.Parameters.AddWithValue("@" + name, value);
         }
 
-        sql.Append(" WHERE 1 = 1");
-        if (search.Name is { } name)
-        {
-            sql.Append(name.AsSpan().IndexOfAny('*', '?') >= 0 ? " AND r.name GLOB $name" : " AND r.name = $name");
-            command.Parameters.AddWithValue("$name", name.Replace("[", "[[]", StringComparison.Ordinal));
-        }
-
-        if (search.Statuses.Count > 0)
-        {
-            var names = search.Statuses.Select((status, i) => (Parameter: $"$status{i}", Name: StatusName(status))).ToList();
-            sql.Append(" AND r.status IN (").Append(string.Join(", ", names.Select(n => n.Parameter))).Append(')');
-            names.ForEach(n => command.Parameters.AddWithValue(n.Parameter, n.Name));
-        }
-
-        if (search.StartedAfter is { } after)
-        {
-            sql.Append(" AND r.started_at >= $after");
-            command.Parameters.AddWithValue("$after", Timestamp(after));
-        }
-
-        if (search.StartedBefore is { } before)
-        {
-            sql.Append(" AND r.started_at < $before");
-            command.Parameters.AddWithValue("$before", Timestamp(before));
-        }
-
-        if (search.Commit is { } commit)
-        {
-            sql.Append(" AND substr(r.git_commit, 1, length($commit)) = $commit");
-            command.Parameters.AddWithValue("$commit", commit.Trim().ToLowerInvariant());
-        }
-
-        for (var i = 0; i < search.Tags.Count; i++)
-        {
-            var (key, value) = search.Tags[i];
-            sql.Append(CultureInfo.InvariantCulture, $" AND EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.run_id AND t.key = $tagKey{i}");
-            command.Parameters.AddWithValue($"$tagKey{i}", key);
-            if (value is not null)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $" AND t.value = $tagValue{i}");
-                command.Parameters.AddWithValue($"$tagValue{i}", value);
-            }
-
-            sql.Append(')');
-        }
-
-        for (var i = 0; i < search.Where.Count; i++)
-        {
-            var condition = search.Where[i];
-            var column = condition.Number is null ? "p.text" : "p.number";
-            sql.Append(CultureInfo.InvariantCulture,
-                $" AND EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.run_id AND p.path = $path{i} AND {column} IS NOT NULL AND {column} {condition.SqlOperator} $value{i})");
-            command.Parameters.AddWithValue($"$path{i}", condition.Path);
-            command.Parameters.AddWithValue($"$value{i}", condition.Number is { } number ? number : condition.Text);
-        }
-
-        sql.Append(sort is null
-            ? " ORDER BY r.run_id DESC"
-            : $" ORDER BY sort_value IS NULL, sort_value {(descending ? "DESC" : "ASC")}, r.run_id DESC");
-        if (search.Limit is { } limit)
-        {
-            sql.Append(" LIMIT $limit");
-            command.Parameters.AddWithValue("$limit", limit);
-        }
-
-        command.CommandText = sql.ToString();
         var chosen = new List<(string RunId, RunStatus Status, double? SortValue)>();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                var status = Enum.TryParse<RunStatus>(reader.GetString(1), ignoreCase: true, out var parsed) ? parsed : RunStatus.Running;
-                chosen.Add((reader.GetString(0), status, reader.IsDBNull(2) ? null : reader.GetDouble(2)));
+                chosen.Add((reader.GetString(0), RunRowValues.ParseStatus(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetDouble(2)));
             }
         }
 
@@ -247,24 +169,10 @@ public sealed partial class SqliteIndexSink
     /// <summary>The goal any run declared for <paramref name="metric"/> ("minimize" or "maximize"), or null.</summary>
     private string? GoalOf(string metric)
     {
-        using var command = Command("SELECT goal FROM run_metrics WHERE name = $name AND goal IS NOT NULL LIMIT 1;");
-        command.Parameters.AddWithValue("$name", metric);
+        using var command = Command(RunSearchSql.GoalQuery(string.Empty));
+        command.Parameters.AddWithValue("@name", metric);
         return command.ExecuteScalar() as string;
     }
-
-    /// <summary>
-    /// Hyperparameters as (dotted path, number, text) rows: numbers keep both forms, strings and Booleans are text,
-    /// arrays and nulls keep their compact JSON.
-    /// </summary>
-    private static IEnumerable<(string Path, double? Number, string Text)> Flatten(JsonElement configuration) =>
-        Hyperparameters.ConfigurationPaths.Leaves(configuration).Select(leaf => leaf.Value.ValueKind switch
-        {
-            JsonValueKind.Number => (leaf.Path, leaf.Value.TryGetDouble(out var number) && double.IsFinite(number) ? number : (double?)null, leaf.Value.GetRawText()),
-            JsonValueKind.String => (leaf.Path, null, leaf.Value.GetString()!),
-            JsonValueKind.True => (leaf.Path, null, "true"),
-            JsonValueKind.False => (leaf.Path, null, "false"),
-            _ => (leaf.Path, null, Hyperparameters.ConfigurationPaths.Compact(leaf.Value)),
-        });
 
     private void Insert(SqliteTransaction transaction, string sql, string run, string? a, string? b)
     {
@@ -276,11 +184,4 @@ public sealed partial class SqliteIndexSink
 
         command.ExecuteNonQuery();
     }
-
-    private static object Finite(double? value) => value is { } v && !double.IsNaN(v) ? v : DBNull.Value;
-
-    private static string StatusName(RunStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
-
-    // Fixed width (UTC, seven fraction digits), so text order is time order.
-    private static string Timestamp(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'", CultureInfo.InvariantCulture);
 }

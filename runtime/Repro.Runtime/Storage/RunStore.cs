@@ -10,7 +10,7 @@ namespace Repro.Storage;
 /// Reads the runs kept under one Repro home: their manifests and their events. A run whose manifest
 /// says "running" but whose writer is gone is recovered when it is read (see <see cref="RunStatus.Crashed"/>).
 /// </summary>
-public sealed class RunStore
+public sealed class RunStore : IRunReader
 {
     private readonly ILogger _logger;
 
@@ -26,6 +26,37 @@ public sealed class RunStore
 
     /// <summary>The absolute path of the Repro home.</summary>
     public string Home { get; }
+
+    /// <inheritdoc />
+    public string Description => $"the Repro home {Home}";
+
+    /// <inheritdoc />
+    /// <remarks>Answered from the home's index (see <see cref="RunIndex.Search"/>); nothing is created in a home that does not exist.</remarks>
+    public IReadOnlyList<RunSearchHit> Search(RunSearch search, Action<string, string>? onUnreadable = null) =>
+        Directory.Exists(Home) ? RunIndex.Search(this, search, onUnreadable) : [];
+
+    /// <inheritdoc />
+    public IReadOnlyList<RunManifest> JobRuns(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        return [.. ListRuns().Where(run => string.Equals(run.Environment.JobId, jobId, StringComparison.Ordinal)).OrderBy(run => run.Environment.Rank).ThenBy(run => run.RunId, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<LogRecord> ReadRecords(string runId, Action<WalCorruption>? onCorruption = null) => ReadRecordsFrom(runId, null, onCorruption);
+
+    /// <summary>
+    /// Streams the records of run <paramref name="runId"/>'s log from a checkpoint an earlier read returned (the
+    /// checkpoint's record comes again: skip its events by sequence); from the start when it is null or does not fit.
+    /// </summary>
+    /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
+    public WalRecordSequence ReadRecordsFrom(string runId, ReplayCheckpoint? resumeAt, Action<WalCorruption>? onCorruption = null)
+    {
+        var folder = RunDirectoryOf(runId);
+        var manifest = RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder)));
+        var expectedLast = manifest.Status == RunStatus.Running ? (ulong?)null : manifest.LastSequence;
+        return new WalRecordSequence(ReproHome.WalDirectory(folder), onCorruption, expectedLast, resumeAt);
+    }
 
     /// <summary>
     /// Every run whose manifest can be read, newest first (run ids are ULIDs, so they sort by start time).
@@ -137,30 +168,11 @@ public sealed class RunStore
     /// <exception cref="ArgumentException">The prefix matches several runs (they are listed) or cannot start a run id.</exception>
     public string ResolveRunId(string idOrPrefix)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
-        var wanted = idOrPrefix.Trim();
         var runsDirectory = ReproHome.RunsDirectory(Home);
         var ids = Directory.Exists(runsDirectory)
             ? Directory.GetDirectories(runsDirectory).Select(Path.GetFileName).OfType<string>().Where(n => Ulid.TryParse(n, out _)).Order(StringComparer.Ordinal).ToList()
             : [];
-        if (string.Equals(wanted, Latest, StringComparison.OrdinalIgnoreCase))
-        {
-            return ids.Count > 0 ? ids[^1] : throw new RunNotFoundException($"There are no runs in {Home}, so there is no latest run.");
-        }
-
-        var prefix = wanted.ToUpperInvariant();
-        if (prefix.Length > 26 || prefix.Any(c => !Crockford.Contains(c)))
-        {
-            throw new ArgumentException($"'{wanted}' is not a run id: run ids are 26-character ULIDs such as 01JDQ4Z7Y3M5N8P2R6T9V0W1X2 (a unique beginning of one, or 'latest', will do).", nameof(idOrPrefix));
-        }
-
-        var matches = ids.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        return matches.Count switch
-        {
-            1 => matches[0],
-            0 => throw new RunNotFoundException(prefix.Length == 26 ? $"No run {prefix} in {Home}." : $"No run id in {Home} starts with {prefix}."),
-            _ => throw new ArgumentException($"'{wanted}' matches {matches.Count} runs in {Home} ({string.Join(", ", matches.TakeLast(5).Reverse())}{(matches.Count > 5 ? ", …" : string.Empty)}): type more of the id.", nameof(idOrPrefix)),
-        };
+        return RunIds.Resolve(idOrPrefix, Home, () => ids.Count > 0 ? ids[^1] : null, prefix => ids.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).ToList());
     }
 
     /// <summary>
@@ -200,8 +212,6 @@ public sealed class RunStore
 
         return 0;
     }
-
-    private const string Crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     private string RunDirectoryOf(string runId)
     {

@@ -22,6 +22,8 @@ using Repro.Storage;
 //                             stored locally, then wait to be killed (the uploads retry in the background meanwhile).
 //   resume <home> <endpoint> <store>  start a run with the same store, wait until the uploads earlier processes left
 //                             are done, print "PENDING <count>", finish.
+//   rank <home> <store> <job> <rank> <world> <seconds>  one rank of a distributed job, shipped live to the store.
+//   ship <home> <store> <run-id> <batch>  ship a run in small batches, printing "COMMITTED <cursor>" after each.
 //   recover-die <home> <run-id> <step>  open a crashed run, and SIGKILL this process right after
 //                             recovery's <step> ("evidence", "truncated", "appended", "manifest").
 var mode = args[0];
@@ -243,6 +245,48 @@ switch (mode)
     case "status":
         Console.WriteLine(new RunStore(home).GetRun(args[2]).Status.ToString());
         return 0;
+
+    case "rank":
+    {
+        // rank <home> <store> <job> <rank> <world-size> <seconds>: one rank of a distributed job, set up as a launcher
+        // and a user set it up (REPRO_STORE, REPRO_JOB_ID, RANK, WORLD_SIZE in the environment), logging two metrics and a
+        // text line now and then for <seconds>, then finishing; the store is fed live by the run's shipper.
+        Environment.SetEnvironmentVariable("REPRO_STORE", args[2]);
+        Environment.SetEnvironmentVariable("REPRO_JOB_ID", args[3]);
+        Environment.SetEnvironmentVariable("RANK", args[4]);
+        Environment.SetEnvironmentVariable("WORLD_SIZE", args[5]);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(double.Parse(args[6], CultureInfo.InvariantCulture));
+        using var run = Run.Start(new RunOptions { Home = home, Name = "rank-child", TelemetryInterval = TimeSpan.Zero, StoreShipInterval = TimeSpan.FromMilliseconds(200), StoreShipGrace = TimeSpan.FromSeconds(60) });
+        Console.WriteLine($"RUN {run.Id}");
+        var accuracy = new MetricDeclaration("accuracy");
+        for (long step = 0; DateTime.UtcNow < until; step++)
+        {
+            run.LogScalar(metric, step, Math.Exp(-step / 1000.0));
+            run.LogScalar(accuracy, step, step % 997 / 997.0);
+            if (step % 100 == 0)
+            {
+                run.LogText($"rank {args[4]} at step {step}", Repro.Events.Text.Types.Level.Information, step, null);
+                Thread.Sleep(5);
+            }
+        }
+
+        run.Finish();
+        return 0;
+    }
+
+    case "ship":
+    {
+        // ship <home> <store> <run-id> <batch>: ship one run with small batches, printing "COMMITTED <cursor>" after each
+        // committed batch, so a test can SIGKILL it between or in the middle of batches.
+        using var shipper = new Repro.Storage.Postgres.PostgresShipper(Repro.Storage.Postgres.PostgresStoreAddress.Parse(args[2]), new RunStore(home), int.Parse(args[4], CultureInfo.InvariantCulture))
+        {
+            OnCommitted = (_, cursor) => Console.WriteLine($"COMMITTED {cursor}"),
+        };
+        Console.WriteLine($"RUN {args[3]}");
+        var result = shipper.Ship(args[3]);
+        Console.WriteLine($"SHIPPED {result.Cursor}");
+        return 0;
+    }
 
     default:
         Console.Error.WriteLine($"unknown mode {mode}");

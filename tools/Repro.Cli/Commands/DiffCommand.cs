@@ -15,10 +15,11 @@ internal static class DiffCommand
         var a = new Argument<string>("a") { Description = "The first run (an id, a unique beginning of one, or 'latest')." };
         var b = new Argument<string>("b") { Description = "The second run." };
         var json = new Option<bool>("--json") { Description = "Print the comparison as JSON, for scripts." };
-        var diff = new Command("diff", "Compare two runs: what they recorded differently, every metric value by value, and the first step where they diverge. Exit 0 when identical, 1 when they differ.") { a, b, json };
+        var store = StoreOption.Create();
+        var diff = new Command("diff", "Compare two runs: what they recorded differently, every metric value by value, and the first step where they diverge. Exit 0 when identical, 1 when they differ.") { a, b, json, store };
         diff.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
-            var result = RunDiff.Compare(context.Store, context.RunId(parse.GetValue(a)!), context.RunId(parse.GetValue(b)!));
+            var result = RunDiff.Compare(context.Reader, context.RunId(parse.GetValue(a)!), context.RunId(parse.GetValue(b)!));
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(Json(result));
@@ -29,7 +30,7 @@ internal static class DiffCommand
             }
 
             return result.Identical ? ExitCodes.Success : ExitCodes.Failure;
-        }));
+        }, store));
         return diff;
     }
 

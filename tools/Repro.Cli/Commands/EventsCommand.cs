@@ -17,18 +17,20 @@ internal static class EventsCommand
     {
         var runId = new Argument<string>("run-id") { Description = "The run's id, a unique beginning of it, or 'latest'." };
         var jsonl = new Option<bool>("--jsonl") { Description = "Print one JSON object per event and line (docs/formats/events.md)." };
-        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing a running run's new events until it ends (Ctrl+C stops following)." };
-        var events = new Command("events", "Print a run's recorded events.") { runId, jsonl, follow };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing a running run's new events until it ends (Ctrl+C stops following); reads the local home." };
+        var store = StoreOption.Create();
+        var events = new Command("events", "Print a run's recorded events.") { runId, jsonl, follow, store };
         events.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             var id = context.RunId(parse.GetValue(runId)!);
             if (parse.GetValue(follow))
             {
-                return Follow(context, id, parse.GetValue(jsonl));
+                return context.ReadsLocalHome ? Follow(context, id, parse.GetValue(jsonl))
+                    : throw new ArgumentException("--follow reads a live run where it is recorded, in the local home: leave out --store (or pass --store local).");
             }
 
             WalCorruption? corruption = null;
-            var stream = context.Store.ReadEvents(id, c => corruption = c);
+            var stream = context.Reader.ReadEvents(id, c => corruption = c);
             if (parse.GetValue(jsonl))
             {
                 WriteJsonLines(context.Output, stream);
@@ -39,7 +41,7 @@ internal static class EventsCommand
             }
 
             return corruption is null ? ExitCodes.Success : Damaged(context, corruption);
-        }));
+        }, store));
         return events;
     }
 

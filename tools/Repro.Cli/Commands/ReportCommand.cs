@@ -14,13 +14,14 @@ internal static class ReportCommand
     {
         var runIds = new Argument<string[]>("runs") { Description = "The runs to show (ids, unique beginnings, or 'latest'); the first is the one the others are compared with.", Arity = ArgumentArity.OneOrMore };
         var output = new Option<FileInfo>("--output", "-o") { Description = "The HTML file to write (replaced if it exists).", Required = true };
-        var report = new Command("report", "Write one self-contained HTML page: a chart per metric with a line per run, summaries as bands, best values marked; the configuration, provenance and diff tables; the verdict against the first run.") { runIds, output };
+        var store = StoreOption.Create();
+        var report = new Command("report", "Write one self-contained HTML page: a chart per metric with a line per run, summaries as bands, best values marked; the configuration, provenance and diff tables; the verdict against the first run.") { runIds, output, store };
         report.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             var ids = parse.GetValue(runIds)!.Select(context.RunId).Distinct(StringComparer.Ordinal).ToList();
             var problems = new List<string>();
-            var runs = ids.Select(id => (context.Store.GetRun(id), MetricSeriesReader.Read(context.Store, id, SvgChart.Columns, d => problems.Add($"{id}: {d.SegmentPath} at byte {d.Offset.ToString(CultureInfo.InvariantCulture)}: {d.Reason}")))).ToList();
-            var diffs = ids.Skip(1).Select(id => RunDiff.Compare(context.Store, ids[0], id)).ToList();
+            var runs = ids.Select(id => (context.Reader.GetRun(id), MetricSeriesReader.Read(context.Reader, id, SvgChart.Columns, d => problems.Add($"{id}: {d.SegmentPath} at byte {d.Offset.ToString(CultureInfo.InvariantCulture)}: {d.Reason}")))).ToList();
+            var diffs = ids.Skip(1).Select(id => RunDiff.Compare(context.Reader, ids[0], id)).ToList();
             var html = HtmlReport.Render(runs, diffs);
             var path = parse.GetValue(output)!.FullName;
             var folder = Path.GetDirectoryName(path)!;
@@ -47,7 +48,7 @@ internal static class ReportCommand
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Wrote {path}: {runs.Count} run(s), {runs.SelectMany(r => r.Item2.Select(m => m.Name)).Distinct(StringComparer.Ordinal).Count()} metric(s), {new FileInfo(path).Length / 1024} KiB."));
             return problems.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
-        }));
+        }, store));
         return report;
     }
 }

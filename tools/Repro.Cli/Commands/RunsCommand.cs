@@ -21,8 +21,9 @@ internal static class RunsCommand
     private static Command CreateList(Option<string?> home)
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array of run manifests, for scripts." };
+        var store = StoreOption.Create();
         var filters = new RunFilters();
-        var list = new Command("list", "List runs, newest first, or those that pass the filters in a metric's order (answered from the SQLite index).") { json };
+        var list = new Command("list", "List runs, newest first, or those that pass the filters in a metric's order (answered from the SQLite index, or from the central store with --store).") { json, store };
         foreach (var option in filters.All)
         {
             list.Options.Add(option);
@@ -32,9 +33,7 @@ internal static class RunsCommand
         {
             var search = filters.ToSearch(parse, DateTimeOffset.UtcNow);
             var filtered = search != new RunSearch();
-            var hits = Directory.Exists(context.Store.Home)
-                ? RunIndex.Search(context.Store, search, (folder, reason) => context.Error.WriteLine($"repro: skipped {folder}: {reason}"))
-                : [];
+            var hits = context.Reader.Search(search, (folder, reason) => context.Error.WriteLine($"repro: skipped {folder}: {reason}"));
             if (parse.GetValue(json))
             {
                 // Ended runs' manifests go out as indexed, unparsed: listing thousands of runs stays fast.
@@ -44,9 +43,10 @@ internal static class RunsCommand
             else if (hits.Count == 0)
             {
                 // Say which home was read and why: a run recorded elsewhere is the usual reason for none.
+                var where = context.ReadsLocalHome ? context.HomeDescription : context.Reader.Description;
                 context.Output.WriteLine(filtered
-                    ? $"No runs in {context.HomeDescription} pass the filters."
-                    : $"No runs in {context.HomeDescription}. Use --home or {Repro.Storage.ReproHome.EnvironmentVariable} to read another home.");
+                    ? $"No runs in {where} pass the filters."
+                    : context.ReadsLocalHome ? $"No runs in {where}. Use --home or {Repro.Storage.ReproHome.EnvironmentVariable} to read another home." : $"No runs in {where}.");
             }
             else
             {
@@ -54,7 +54,7 @@ internal static class RunsCommand
             }
 
             return 0;
-        }));
+        }, store));
         return list;
     }
 
@@ -98,10 +98,11 @@ internal static class RunsCommand
     {
         var runId = new Argument<string>("run-id") { Description = "The run's id (as printed by the program and by 'runs list'), a unique beginning of it, or 'latest'." };
         var json = new Option<bool>("--json") { Description = "Print the run's manifest as JSON, for scripts." };
-        var show = new Command("show", "Show one run: status, build stamp, environment and seeds.") { runId, json };
+        var store = StoreOption.Create();
+        var show = new Command("show", "Show one run: status, build stamp, environment and seeds; for one rank of a distributed job, every rank and its state.") { runId, json, store };
         show.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
-            var manifest = Live(context, context.Store.GetRun(context.RunId(parse.GetValue(runId)!)));
+            var manifest = Live(context, context.Reader.GetRun(context.RunId(parse.GetValue(runId)!)));
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(RunManifestJson.Serialize(manifest));
@@ -109,14 +110,18 @@ internal static class RunsCommand
             else
             {
                 context.Console.Write(RunTables.Show(manifest));
+                if (manifest.Environment.JobId is { } job)
+                {
+                    context.Console.Write(RankTables.Ranks(job, [.. context.Reader.JobRuns(job).Select(rank => Live(context, rank))]));
+                }
             }
 
             return 0;
-        }));
+        }, store));
         return show;
     }
 
     /// <summary>A running run's manifest says 0 events until it ends: count what its log holds so far.</summary>
     private static RunManifest Live(CommandContext context, RunManifest manifest) =>
-        manifest.Status == RunStatus.Running ? manifest with { LastSequence = context.Store.LastSequenceInLog(manifest.RunId) } : manifest;
+        manifest.Status == RunStatus.Running ? manifest with { LastSequence = context.Reader.LastSequenceInLog(manifest.RunId) } : manifest;
 }

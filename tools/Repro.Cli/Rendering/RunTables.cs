@@ -15,6 +15,12 @@ internal static class RunTables
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Run id").AddColumn("Name").AddColumn("Status").AddColumn("Started (UTC)")
             .AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Commit").AddColumn(new TableColumn("Events").RightAligned());
+        var anyRanks = hits.Any(h => h.Manifest.Environment.WorldSize > 1);
+        if (anyRanks)
+        {
+            table.AddColumn("Rank");
+        }
+
         var anyTags = hits.Any(h => h.Manifest.Tags.Count > 0);
         if (anyTags)
         {
@@ -38,6 +44,11 @@ internal static class RunTables
                 Markup.Escape(FormatCommit(m, shortForm: true)),
                 m.LastSequence.ToString(CultureInfo.InvariantCulture),
             };
+            if (anyRanks)
+            {
+                cells.Add(m.Environment.WorldSize > 1 ? string.Create(CultureInfo.InvariantCulture, $"{m.Environment.Rank}/{m.Environment.WorldSize}") : "-");
+            }
+
             if (anyTags)
             {
                 cells.Add(Markup.Escape(FormatTags(m.Tags)));
@@ -92,6 +103,11 @@ internal static class RunTables
         if (m.Environment.WorldSize > 1)
         {
             Row("Rank", $"{m.Environment.Rank.ToString(CultureInfo.InvariantCulture)} of {m.Environment.WorldSize.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (m.Environment.JobId is { } job)
+        {
+            Row("Job", job);
         }
 
         Row("OS", m.Environment.OperatingSystem);
@@ -168,7 +184,7 @@ internal static class RunTables
         return table;
     }
 
-    private static string StatusMarkup(RunStatus status) => status switch
+    internal static string StatusMarkup(RunStatus status) => status switch
     {
         RunStatus.Finished => "[green]finished[/]",
         RunStatus.Failed => "[red]failed[/]",
