@@ -26,11 +26,13 @@ internal static class RunSearchSql
         var sql = new StringBuilder("SELECT r.run_id, r.status");
         var sort = search.Sort;
         var descending = false;
+        var sortColumn = "NULL";
         if (sort is not null)
         {
             var useBest = sort.Value == MetricSortValue.Best || (sort.Value == MetricSortValue.Automatic && goal is not null);
             descending = (useBest && goal == "maximize") ^ sort.Reverse;
-            sql.Append(useBest ? ", m.best AS sort_value" : ", m.last AS sort_value");
+            sortColumn = useBest ? "m.best" : "m.last";
+            sql.Append(CultureInfo.InvariantCulture, $", {sortColumn} AS sort_value");
             sql.Append(CultureInfo.InvariantCulture, $" FROM {schema}runs r LEFT JOIN {schema}run_metrics m ON m.run_id = r.run_id AND m.name = @sortMetric");
             parameters.Add(("sortMetric", sort.Metric));
         }
@@ -98,7 +100,7 @@ internal static class RunSearchSql
 
         sql.Append(sort is null
             ? " ORDER BY r.run_id DESC"
-            : $" ORDER BY sort_value IS NULL, sort_value {(descending ? "DESC" : "ASC")}, r.run_id DESC");
+            : $" ORDER BY {sortColumn} IS NULL, {sortColumn} {(descending ? "DESC" : "ASC")}, r.run_id DESC");
         if (search.Limit is { } limit)
         {
             sql.Append(" LIMIT @limit");

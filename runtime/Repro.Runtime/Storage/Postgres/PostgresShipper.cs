@@ -158,8 +158,8 @@ public sealed class PostgresShipper : IDisposable
         _connection?.Dispose();
         _connection = null;
         _locked.Clear();
-        // Its own session, never pooled: the run's advisory lock and the staging tables live exactly as long as it.
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_address.ConnectionString) { Pooling = false }.ConnectionString);
+        // Its own session (addresses never pool): the run's advisory lock and the staging tables live exactly as long as it.
+        var connection = new NpgsqlConnection(_address.ConnectionString);
         try
         {
             connection.Open();

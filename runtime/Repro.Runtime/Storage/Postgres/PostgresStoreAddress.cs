@@ -40,6 +40,9 @@ public sealed class PostgresStoreAddress
             builder.ApplicationName = "repro";
         }
 
+        // Repro's connections are few and long (a shipper's session) or one-off (a command): a pool would only keep
+        // connections a server restart has broken, to fail the next command that draws one.
+        builder.Pooling = false;
         ConnectionString = builder.ConnectionString;
         var port = builder.Port == NpgsqlConnection.DefaultPort ? string.Empty : ":" + builder.Port.ToString(CultureInfo.InvariantCulture);
         var user = string.IsNullOrEmpty(builder.Username) ? string.Empty : Uri.EscapeDataString(builder.Username) + "@";

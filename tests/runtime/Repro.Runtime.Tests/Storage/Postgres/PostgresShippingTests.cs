@@ -1,3 +1,4 @@
+using Repro.Tests.Shared.Services;
 using Repro.Storage;
 using Repro.Storage.Postgres;
 using Repro.Tests.Shared;

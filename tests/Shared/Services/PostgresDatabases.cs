@@ -1,9 +1,8 @@
 using System.Globalization;
 using Npgsql;
 using Repro.Storage.Postgres;
-using Repro.Tests.Shared.Services;
 
-namespace Repro.Runtime.Tests.Storage.Postgres;
+namespace Repro.Tests.Shared.Services;
 
 /// <summary>
 /// One throwaway PostgreSQL cluster for a test class, started on first use (so a missing server skips the test, not
