@@ -112,6 +112,25 @@ public sealed class StoreEquivalenceTests(PostgresDatabases databases) : IClassF
         Assert.DoesNotContain("hunter2", closed.Error + closed.Output, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void Push_while_another_process_ships_the_run_exits_1_naming_it_and_sends_nothing_twice()
+    {
+        var url = databases.NewDatabase();
+        using var cli = new CliHarness();
+        var runId = cli.RecordRun("contended", 50);
+        using var holder = new Repro.Storage.Postgres.PostgresShipper(Repro.Storage.Postgres.PostgresStoreAddress.Parse(url), new Repro.Storage.RunStore(cli.Home));
+        holder.Ship(runId);
+
+        var refused = cli.Invoke("push", runId, "--store", url);
+        holder.Dispose();
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"Run {runId} is being shipped", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            cli.Invoke("events", runId, "--jsonl", "--store", "local").Output,
+            cli.Invoke("events", runId, "--jsonl", "--store", url).Output);
+    }
+
     private static string Record(string home, string name, double learningRate, Dictionary<string, string> tags, bool fail = false, int? rank = null)
     {
         var run = Run.Start(new RunOptions
