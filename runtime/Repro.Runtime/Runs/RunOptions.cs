@@ -44,13 +44,16 @@ public sealed class RunOptions
     internal static readonly string[] JobIdVariables = ["REPRO_JOB_ID", "TORCHELASTIC_RUN_ID", "SLURM_JOB_ID", "PBS_JOBID", "LSB_JOBID"];
 
     /// <summary>The job id of <see cref="JobId"/> or of the first job variable set; null when none is (or torchrun's default "none").</summary>
-    internal string? ResolveJobId()
+    internal string? ResolveJobId() => ResolveJobId(JobId, Environment.GetEnvironmentVariable);
+
+    /// <summary>The job id: <paramref name="configured"/>, else the first job variable <paramref name="variable"/> has set.</summary>
+    internal static string? ResolveJobId(string? configured, Func<string, string?> variable)
     {
-        var id = JobId;
+        var id = configured;
         if (string.IsNullOrWhiteSpace(id))
         {
             // torchrun sets TORCHELASTIC_RUN_ID=none when no --rdzv-id is given: not a job id.
-            id = JobIdVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(value => !string.IsNullOrWhiteSpace(value) && value != "none");
+            id = JobIdVariables.Select(variable).FirstOrDefault(value => !string.IsNullOrWhiteSpace(value) && value != "none");
         }
 
         return id is null ? null : Security.SecretRedactor.Redact(id.Trim());

@@ -51,7 +51,6 @@ internal static class PostgresSchema
             offsets integer[] NOT NULL, steps bigint[] NOT NULL, times bigint[] NOT NULL, vals double precision[] NOT NULL,
             PRIMARY KEY (run_id, first_event_id)) PARTITION BY RANGE (run_id);
         CREATE INDEX scalars_by_metric ON repro.scalars (run_id, metric_id, min_step);
-        CREATE INDEX scalars_by_batch ON repro.scalars (run_id, batch_sequence);
         CREATE TABLE repro.ship_cursors (run_id text COLLATE "C" PRIMARY KEY, sequence bigint NOT NULL, resume_at bytea, shipped_at timestamptz NOT NULL DEFAULT now());
         CREATE TABLE repro.artifacts (run_id text COLLATE "C" NOT NULL REFERENCES repro.runs ON DELETE CASCADE, name text NOT NULL, kind text NOT NULL,
             sha256 text NOT NULL, size bigint NOT NULL, media_type text NOT NULL, step bigint NOT NULL, location text NOT NULL, PRIMARY KEY (run_id, name, sha256));
