@@ -20,10 +20,11 @@ var clock = Stopwatch.StartNew();
 var ticks = new List<(long LastSequence, double At)>();
 var staleness = new List<double>();
 using var stop = new CancellationTokenSource();
+var address = new Uri(url);
+var database = $"Host={address.Host};Port={address.Port};Username={address.UserInfo};Database={address.AbsolutePath.TrimStart('/')};Pooling=false";
 var sampler = new Thread(() =>
 {
-    var uri = new Uri(url);
-    using var db = new NpgsqlConnection($"Host={uri.Host};Port={uri.Port};Username={uri.UserInfo};Database={uri.AbsolutePath.TrimStart('/')};Pooling=false");
+    using var db = new NpgsqlConnection(database);
     db.Open();
     while (!stop.IsCancellationRequested)
     {
@@ -65,8 +66,7 @@ while (clock.Elapsed.TotalSeconds < seconds)
 stop.Cancel();
 sampler.Join();
 run.Finish();
-var address = new Uri(url);
-using (var db = new NpgsqlConnection($"Host={address.Host};Port={address.Port};Username={address.UserInfo};Database={address.AbsolutePath.TrimStart('/')};Pooling=false"))
+using (var db = new NpgsqlConnection(database))
 {
     db.Open();
     using var rows = new NpgsqlCommand("SELECT count(*), sum(cardinality(vals)), sum(pg_column_size(s.*)) FROM repro.scalars s WHERE run_id = @run", db);

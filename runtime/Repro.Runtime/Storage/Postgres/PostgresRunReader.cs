@@ -69,10 +69,22 @@ public sealed class PostgresRunReader : IRunReader
             }
         }
 
+        // Rows are chosen on small columns; the chosen runs' manifests come in one query.
+        var manifests = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var command = new NpgsqlCommand("SELECT run_id, manifest_json FROM repro.runs WHERE run_id = ANY(@runs)", connection))
+        {
+            command.Parameters.AddWithValue("runs", chosen.Select(c => c.RunId).ToArray());
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                manifests[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
         var hits = new List<RunSearchHit>(chosen.Count);
         foreach (var (runId, status, value) in chosen)
         {
-            if (Strings(connection, "SELECT manifest_json FROM repro.runs WHERE run_id = @run", [("run", runId)]).FirstOrDefault() is { } json)
+            if (manifests.TryGetValue(runId, out var json))
             {
                 hits.Add(new RunSearchHit(json, value, $"{Description} (row of run {runId})", status));
             }

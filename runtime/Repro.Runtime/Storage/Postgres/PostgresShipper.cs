@@ -71,7 +71,7 @@ public sealed class PostgresShipper : IDisposable
 
         var (cursor, resumeAt) = ReadCursor(connection, runId);
         var problems = new List<WalCorruption>();
-        var records = _home.ReadRecordsFrom(runId, SinkReplayCheckpoint(resumeAt), problems.Add);
+        var records = _home.ReadRecordsFrom(runId, Sinks.SinkReplay.ParseCheckpoint(resumeAt), problems.Add);
         var pending = new Pending();
         long events = 0, scalars = 0;
         foreach (var (record, _, _) in records)
@@ -105,12 +105,12 @@ public sealed class PostgresShipper : IDisposable
 
             if (pending.Size >= _batchScalars)
             {
-                cursor = Commit(connection, runId, pending, records.Checkpoint(), records, manifest: null);
+                cursor = Commit(connection, runId, cursor, pending, records.Checkpoint(), records, manifest: null);
                 pending = new Pending();
             }
         }
 
-        cursor = Commit(connection, runId, pending, records.Checkpoint(), records, manifest);
+        cursor = Commit(connection, runId, cursor, pending, records.Checkpoint(), records, manifest);
         return new ShipResult(events, scalars, cursor, problems);
     }
 
@@ -208,10 +208,8 @@ public sealed class PostgresShipper : IDisposable
         return reader.Read() ? ((ulong)reader.GetInt64(0), reader.IsDBNull(1) ? null : (byte[])reader[1]) : (0, null);
     }
 
-    private static ReplayCheckpoint? SinkReplayCheckpoint(byte[]? bytes) => Sinks.SinkReplay.ParseCheckpoint(bytes);
-
-    /// <summary>Sends one batch and moves the cursor, in one transaction; with a manifest, writes the run's row too.</summary>
-    private ulong Commit(NpgsqlConnection connection, string runId, Pending pending, ReplayCheckpoint? checkpoint, WalRecordSequence records, RunManifest? manifest)
+    /// <summary>Sends one batch and moves the cursor, in one transaction; with a manifest, writes the run's row too. Returns the new cursor.</summary>
+    private ulong Commit(NpgsqlConnection connection, string runId, ulong cursor, Pending pending, ReplayCheckpoint? checkpoint, WalRecordSequence records, RunManifest? manifest)
     {
         using var transaction = connection.BeginTransaction();
         if (pending.Events.Count > 0)
@@ -242,14 +240,14 @@ public sealed class PostgresShipper : IDisposable
 
             if (pending.Size > 0)
             {
-                var cursor = new NpgsqlBatchCommand("""
+                var move = new NpgsqlBatchCommand("""
                     INSERT INTO repro.ship_cursors (run_id, sequence, resume_at, shipped_at) VALUES (@run, @sequence, @resume, now())
                     ON CONFLICT (run_id) DO UPDATE SET sequence = greatest(repro.ship_cursors.sequence, excluded.sequence), resume_at = excluded.resume_at, shipped_at = now()
                     """);
-                cursor.Parameters.AddWithValue("run", runId);
-                cursor.Parameters.AddWithValue("sequence", (long)pending.Last);
-                cursor.Parameters.AddWithValue("resume", (object?)checkpoint?.ToByteArray() ?? DBNull.Value);
-                batch.BatchCommands.Add(cursor);
+                move.Parameters.AddWithValue("run", runId);
+                move.Parameters.AddWithValue("sequence", (long)pending.Last);
+                move.Parameters.AddWithValue("resume", (object?)checkpoint?.ToByteArray() ?? DBNull.Value);
+                batch.BatchCommands.Add(move);
             }
 
             if (manifest is not null)
@@ -264,12 +262,14 @@ public sealed class PostgresShipper : IDisposable
         }
 
         transaction.Commit();
-        var (committed, _) = ReadCursor(connection, runId);
-        if (pending.Size > 0)
+        if (pending.Size == 0)
         {
-            OnCommitted?.Invoke(runId, committed);
+            return cursor;
         }
 
+        // The run's lock keeps every other shipper out, so the stored cursor is the one read at the start, moved by us.
+        var committed = Math.Max(cursor, pending.Last);
+        OnCommitted?.Invoke(runId, committed);
         return committed;
     }
 

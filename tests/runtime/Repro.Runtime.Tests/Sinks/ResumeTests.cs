@@ -31,7 +31,7 @@ public class ResumeTests
 
             // Damage the first segment after it was indexed: a replay that re-read the log would report it.
             var firstSegment = WalFiles(home.Path, runId)[0];
-            FlipByte(firstSegment, 200);
+            FileDamage.FlipByte(firstSegment, 200);
 
             Log(run, 3_000, 3_010);
             Assert.True(run.Flush());
@@ -196,15 +196,6 @@ public class ResumeTests
 
     private static IReadOnlyList<string> WalFiles(string home, string runId)
         => Repro.Wal.WalReader.ListSegments(ReproHome.WalDirectory(ReproHome.RunDirectory(home, runId)));
-
-    private static void FlipByte(string path, long offset)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        stream.Position = offset;
-        var value = stream.ReadByte();
-        stream.Position = offset;
-        stream.WriteByte((byte)(value ^ 0x40));
-    }
 
     /// <summary>A sink that keeps what it is given in memory, with its cursor and resume point.</summary>
     private sealed class RecordingSink : IEventSink

@@ -54,7 +54,7 @@ public sealed class PostgresOutageTests(PostgresDatabases databases) : IClassFix
         using var home = new TemporaryDirectory("repro-pg-damage");
         var runId = StoreRuns.Record(home.Path, "damaged", steps: 3_000);
         var segment = Repro.Wal.WalReader.ListSegments(ReproHome.WalDirectory(ReproHome.RunDirectory(home.Path, runId)))[0];
-        FlipByte(segment, new FileInfo(segment).Length / 2);
+        FileDamage.FlipByte(segment, new FileInfo(segment).Length / 2);
         var local = new RunStore(home.Path);
         var localProblems = new List<string>();
         var localEvents = StoreRuns.JsonLines(local.ReadEvents(runId, p => localProblems.Add(p.Reason)));
@@ -84,15 +84,6 @@ public sealed class PostgresOutageTests(PostgresDatabases databases) : IClassFix
         Assert.Equal(1, applied.Count(versions => versions.SequenceEqual([1])));
         Assert.Equal(3, applied.Count(versions => versions.Count == 0));
         Assert.Equal(1L, PostgresDatabases.Scalar<long>(url, "SELECT count(*) FROM repro.schema_migrations"));
-    }
-
-    private static void FlipByte(string path, long offset)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        stream.Position = offset;
-        var value = stream.ReadByte();
-        stream.Position = offset;
-        stream.WriteByte((byte)(value ^ 0x40));
     }
 
     private static void WaitUntil(Func<bool> condition)
