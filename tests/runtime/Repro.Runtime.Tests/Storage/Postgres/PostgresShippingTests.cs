@@ -40,6 +40,45 @@ public sealed class PostgresShippingTests(PostgresDatabases databases) : IClassF
     }
 
     [SkippableFact]
+    public void A_run_shipped_again_after_its_cursor_was_lost_skips_every_row_the_store_holds_and_sends_the_rest()
+    {
+        var url = databases.NewDatabase();
+        using var home = new TemporaryDirectory("repro-pg-lost-cursor");
+        var runId = StoreRuns.Record(home.Path, "lost cursor", steps: 2_000);
+        var local = new RunStore(home.Path);
+        using (var shipper = new PostgresShipper(PostgresStoreAddress.Parse(url), local, batchScalars: 1_000))
+        {
+            var committed = 0;
+            var half = new PostgresShipper(PostgresStoreAddress.Parse(url), local, batchScalars: 1_000) { OnCommitted = (_, _) => committed++ };
+            using (half)
+            {
+                half.Ship(runId);
+            }
+
+            Assert.True(committed > 4, $"{committed} batches");
+            using (var connection = PostgresDatabases.Connect(url))
+            {
+                // Every event, the first three batches' scalars and no cursor: a store that holds part of what the shipper
+                // will send, as one restored from a backup older than its cursor would.
+                using var forget = new Npgsql.NpgsqlCommand($"""
+                    DELETE FROM repro.scalars WHERE batch_sequence > (SELECT max(batch_sequence) FROM (SELECT DISTINCT batch_sequence FROM repro.scalars ORDER BY 1 LIMIT 3) b);
+                    DELETE FROM repro.ship_cursors;
+                    """, connection);
+                forget.ExecuteNonQuery();
+            }
+
+            var again = shipper.Ship(runId);
+            Assert.Equal(local.GetRun(runId).LastSequence, again.Cursor);
+            Assert.True(shipper.StagedBatches >= 1, "the batches the store held in part went through staging");
+        }
+
+        var store = new PostgresRunReader(PostgresStoreAddress.Parse(url));
+        Assert.Equal(StoreRuns.Events(local, runId), StoreRuns.Events(store, runId));
+        Assert.Equal(local.ReadEvents(runId).LongCount(e => e.ValueCase == Repro.Events.Event.ValueOneofCase.Scalar), PostgresDatabases.Scalar<long>(url, "SELECT coalesce(sum(cardinality(vals)), 0) FROM repro.scalars"));
+        Assert.Equal(PostgresDatabases.Scalar<long>(url, "SELECT count(*) FROM repro.events"), PostgresDatabases.Scalar<long>(url, "SELECT count(DISTINCT event_id) FROM repro.events"));
+    }
+
+    [SkippableFact]
     public void Scalars_are_range_queryable_by_run_metric_and_step_and_a_month_of_runs_is_one_partition()
     {
         var url = databases.NewDatabase();
