@@ -57,6 +57,7 @@ public static class ReproCli
         root.Subcommands.Add(EventsCommand.Create(home));
         root.Subcommands.Add(ExportCommand.Create(home));
         root.Subcommands.Add(IndexCommand.Create(home));
+        root.Subcommands.Add(AuditCommand.Create(home));
         root.Subcommands.Add(ProvenanceCommand.Create(home));
         root.Subcommands.Add(VerifyCommand.Create(home));
         root.Subcommands.Add(ArtifactsCommand.Create(home));

@@ -20,7 +20,14 @@ internal static class IndexCommand
         rebuild.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             context.RequireHome();
-            return Report(context, "Rebuilt", RunIndex.Rebuild(context.Store));
+            var report = RunIndex.Rebuild(context.Store);
+            Repro.Storage.Audit.AuditLog.Append(context.Store.Home, "index rebuild", details: new Dictionary<string, string>
+            {
+                ["runs"] = report.Runs.ToString(CultureInfo.InvariantCulture),
+                ["events"] = report.Events.ToString(CultureInfo.InvariantCulture),
+                ["problems"] = report.Problems.Count.ToString(CultureInfo.InvariantCulture),
+            });
+            return Report(context, "Rebuilt", report);
         }));
         index.Subcommands.Add(update);
         index.Subcommands.Add(rebuild);
