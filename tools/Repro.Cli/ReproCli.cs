@@ -58,6 +58,8 @@ public static class ReproCli
         root.Subcommands.Add(ExportCommand.Create(home));
         root.Subcommands.Add(IndexCommand.Create(home));
         root.Subcommands.Add(AuditCommand.Create(home));
+        root.Subcommands.Add(GcCommand.Create(home));
+        root.Subcommands.Add(DuCommand.Create(home));
         root.Subcommands.Add(ProvenanceCommand.Create(home));
         root.Subcommands.Add(VerifyCommand.Create(home));
         root.Subcommands.Add(ArtifactsCommand.Create(home));

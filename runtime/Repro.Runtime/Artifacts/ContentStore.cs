@@ -46,6 +46,23 @@ public sealed class ContentStore
     /// <summary>Whether an object named <paramref name="hash"/> is stored (its bytes are not checked; see <see cref="Verify"/>).</summary>
     public bool Contains(string hash) => File.Exists(PathOf(hash));
 
+    /// <summary>
+    /// Moves an existing object's modification time to now when content is stored again: <c>repro gc</c> removes only
+    /// unreferenced objects older than its grace time, so an object a running run is about to reference is never
+    /// taken for garbage. A time that cannot be set (another owner) is left as it is.
+    /// </summary>
+    private static void Freshen(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Kept: at worst gc sees an older time and the grace period still has to pass without a reference.
+        }
+    }
+
     /// <summary>Every stored object's name, in ordinal order.</summary>
     public IReadOnlyList<string> List()
     {
@@ -220,6 +237,7 @@ public sealed class ContentStore
             var final = PathOf(hash);
             if (File.Exists(final))
             {
+                Freshen(final);
                 return new StoredObject(hash, size, AlreadyStored: true);
             }
 
@@ -233,6 +251,7 @@ public sealed class ContentStore
             catch (IOException) when (File.Exists(final))
             {
                 // Another writer stored the same content first: identical bytes, one copy.
+                Freshen(final);
                 return new StoredObject(hash, size, AlreadyStored: true);
             }
 

@@ -24,6 +24,9 @@ using Repro.Storage;
 //                             are done, print "PENDING <count>", finish.
 //   rank <home> <store> <job> <rank> <world> <seconds>  one rank of a distributed job, shipped live to the store.
 //   ship <home> <store> <run-id> <batch>  ship a run in small batches, printing "COMMITTED <cursor>" after each.
+//   gc <home> <days-ahead> <kill-after-us>  apply the default retention policy as if <days-ahead> days had passed,
+//                             printing "ITEM <n> <µs>" as each step begins and "DONE <µs>" at the end (times since it started); unless <kill-after-us>
+//                             is 0, SIGKILL this process that many microseconds after gc starts (the gc kill test).
 //   recover-die <home> <run-id> <step>  open a crashed run, and SIGKILL this process right after
 //                             recovery's <step> ("evidence", "truncated", "appended", "manifest").
 var mode = args[0];
@@ -61,6 +64,30 @@ switch (mode)
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         Console.WriteLine($"RUN {run.Id}");
+        return 0;
+    }
+
+    case "gc":
+    {
+        var ahead = double.Parse(args[2], CultureInfo.InvariantCulture);
+        var killAfter = TimeSpan.FromMicroseconds(long.Parse(args[3], CultureInfo.InvariantCulture));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        if (killAfter > TimeSpan.Zero)
+        {
+            // A thread of its own spins to the moment, so the kill lands anywhere, inside a step as well as between steps.
+            new Thread(() =>
+            {
+                while (started.Elapsed < killAfter)
+                {
+                    Thread.SpinWait(50);
+                }
+
+                System.Diagnostics.Process.GetCurrentProcess().Kill();
+            }) { IsBackground = true, Priority = ThreadPriority.Highest }.Start();
+        }
+
+        Repro.Storage.Maintenance.GarbageCollector.Collect(new RunStore(home), new Repro.Storage.Maintenance.RetentionPolicy(), DateTimeOffset.UtcNow.AddDays(ahead), new PrintedProgress(started));
+        Console.WriteLine($"DONE {(long)started.Elapsed.TotalMicroseconds}");
         return 0;
     }
 
@@ -297,4 +324,10 @@ static void UseRemoteStore(string endpoint, string store)
 {
     Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_S3", endpoint);
     Environment.SetEnvironmentVariable("REPRO_ARTIFACT_STORE", store);
+}
+
+/// <summary>Prints each gc step as it begins, on the gc's own thread (Progress&lt;T&gt; would post it later).</summary>
+internal sealed class PrintedProgress(System.Diagnostics.Stopwatch started) : IProgress<Repro.Storage.Maintenance.GcProgress>
+{
+    public void Report(Repro.Storage.Maintenance.GcProgress value) => Console.WriteLine($"ITEM {value.Done} {(long)started.Elapsed.TotalMicroseconds}");
 }

@@ -5,7 +5,7 @@ using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro runs list</c>, <c>show</c>, <c>tag</c> and <c>note</c>.</summary>
+/// <summary><c>repro runs list</c>, <c>show</c>, <c>tag</c>, <c>note</c>, <c>delete</c>, <c>restore</c> and <c>trash</c>.</summary>
 internal static class RunsCommand
 {
     public static Command Create(Option<string?> home)
@@ -15,6 +15,11 @@ internal static class RunsCommand
         runs.Subcommands.Add(CreateShow(home));
         runs.Subcommands.Add(CreateTag(home));
         runs.Subcommands.Add(CreateNote(home));
+        foreach (var command in TrashCommands.Create(home))
+        {
+            runs.Subcommands.Add(command);
+        }
+
         return runs;
     }
 

@@ -8,7 +8,7 @@ namespace Repro.Runtime.Tests.Storage;
 public class OwnerOnlyTests
 {
     [Fact]
-    public void A_walk_of_the_home_after_runs_recovery_an_index_and_a_rebuild_finds_only_0600_files_and_0700_folders()
+    public void A_walk_of_the_home_after_runs_recovery_an_index_a_rebuild_deletes_and_gc_finds_only_0600_files_and_0700_folders()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -39,10 +39,17 @@ public class OwnerOnlyTests
         RunIndex.Update(store);
         RunIndex.Rebuild(store);
         RunIndex.Update(store);
+        // Soft delete, gc (which empties the trash through gc/doomed and keeps its last policy) and the audit log.
+        Repro.Storage.Maintenance.RunTrash.Delete(store, crashedId, "owner-only walk");
+        Repro.Storage.Maintenance.GarbageCollector.Collect(store, new Repro.Storage.Maintenance.RetentionPolicy(), DateTimeOffset.UtcNow.AddDays(31));
+        Repro.Storage.Maintenance.RunTrash.Delete(store, store.ListRuns()[0].RunId, "owner-only walk");
 
         var entries = Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories).Prepend(root).ToList();
         Assert.Contains(entries, e => e.EndsWith("index.db", StringComparison.Ordinal));
         Assert.Contains(entries, e => e.EndsWith("manifest.json", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.EndsWith("deleted.json", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.EndsWith("last-policy.txt", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.EndsWith("audit.jsonl", StringComparison.Ordinal));
         foreach (var entry in entries)
         {
             var expected = Directory.Exists(entry) ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : UnixFileMode.UserRead | UnixFileMode.UserWrite;

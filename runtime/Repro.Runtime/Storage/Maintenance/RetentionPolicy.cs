@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Repro.Storage.Maintenance;
+
+/// <summary>
+/// What <c>repro gc</c> removes, read from <c>$REPRO_HOME/retention.json</c> (defaults when there is none). A run
+/// tagged <c>retention=keep</c> is exempt from every rule that would remove it. Format and defaults:
+/// <c>docs/formats/retention.md</c>.
+/// </summary>
+public sealed record RetentionPolicy
+{
+    /// <summary>The policy file's name in the home.</summary>
+    public const string FileName = "retention.json";
+
+    /// <summary>The tag that exempts a run from removal (<c>retention=keep</c>).</summary>
+    public const string KeepTag = "retention";
+
+    /// <summary>The value of <see cref="KeepTag"/> that exempts a run.</summary>
+    public const string KeepValue = "keep";
+
+    /// <summary>How long a deleted run stays in the trash before gc removes it for good (30 days by default).</summary>
+    public TimeSpan TrashFor { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long after it ended a failed or crashed run is moved to the trash (by gc, which empties the trash later); null (the default) keeps them.</summary>
+    public TimeSpan? FailedRunsFor { get; init; }
+
+    /// <summary>
+    /// How old an unreferenced object must be before gc removes it (24 hours by default): a run stores an object
+    /// before the event that references it, and re-storing identical content freshens the object's time.
+    /// </summary>
+    public TimeSpan ObjectGrace { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>The policy file of <paramref name="home"/>.</summary>
+    public static string PathOf(string home) => Path.Combine(home, FileName);
+
+    /// <summary>The home's policy: its <c>retention.json</c>, or the defaults when it has none.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid policy; the message names the file and the field.</exception>
+    public static RetentionPolicy Load(string home)
+    {
+        var path = PathOf(home);
+        return File.Exists(path) ? Parse(File.ReadAllText(path), path) : new RetentionPolicy();
+    }
+
+    /// <summary>Parses a policy; unknown fields are refused, so a misspelt rule never silently keeps or removes data.</summary>
+    /// <exception cref="InvalidDataException">The text is not a valid policy.</exception>
+    public static RetentionPolicy Parse(string json, string source = FileName)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} is not JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{source} must hold one JSON object, such as {{ \"trash_days\": 30 }}.");
+            }
+
+            var policy = new RetentionPolicy();
+            foreach (var field in document.RootElement.EnumerateObject())
+            {
+                policy = field.Name switch
+                {
+                    "trash_days" => policy with { TrashFor = TimeSpan.FromDays(Number(field, source, 0, 36_500)!.Value) },
+                    "failed_runs_days" => policy with { FailedRunsFor = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
+                    "object_grace_hours" => policy with { ObjectGrace = TimeSpan.FromHours(Number(field, source, 1, 87_600)!.Value) },
+                    _ => throw new InvalidDataException($"{source}: unknown field \"{field.Name}\"; the fields are trash_days, failed_runs_days and object_grace_hours."),
+                };
+            }
+
+            return policy;
+        }
+    }
+
+    /// <summary>The policy as a user would write it, for messages and the audit log.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={(FailedRunsFor is { } f ? f.TotalDays.ToString("0.###", CultureInfo.InvariantCulture) : "never")}, object_grace_hours={ObjectGrace.TotalHours:0.###}");
+
+    private static double? Number(JsonProperty field, string source, double minimum, double maximum)
+    {
+        var value = field.Value;
+        if (value.ValueKind == JsonValueKind.Null && field.Name == "failed_runs_days")
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || double.IsNaN(number) || number < minimum || number > maximum)
+        {
+            throw new InvalidDataException($"{source}: \"{field.Name}\" must be a number from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}{(field.Name == "failed_runs_days" ? " (or null to keep failed runs)" : "")}; it is {value.GetRawText()}.");
+        }
+
+        return number;
+    }
+}

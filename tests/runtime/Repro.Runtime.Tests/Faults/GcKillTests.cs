@@ -1,0 +1,107 @@
+using Repro.Artifacts;
+using Repro.Runtime.Tests.Storage.Maintenance;
+using Repro.Storage;
+using Repro.Storage.Audit;
+using Repro.Storage.Maintenance;
+using Repro.Tests.Shared;
+
+namespace Repro.Runtime.Tests.Faults;
+
+/// <summary>
+/// <c>repro gc</c> SIGKILLed at random points while it empties a trash of real runs: after every kill each run is
+/// either wholly in the trash (every file as it was, its checkpoint still stored) or gone from every place a reader
+/// looks, and the next gc finishes the work.
+/// </summary>
+[Collection(SequentialRuns.Name)]
+public sealed class GcKillTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private const int Runs = 40;
+
+    [Fact]
+    public void Gc_killed_at_random_points_never_leaves_a_half_deleted_run_and_the_next_gc_finishes()
+    {
+        const int seed = 20261205;
+        var random = new Random(seed);
+        using var home = new TemporaryDirectory("repro-gc-kill");
+        var store = new RunStore(home.Path);
+        var originals = new Dictionary<string, (SortedDictionary<string, string> Files, string Checkpoint)>(StringComparer.Ordinal);
+        for (var i = 0; i < Runs; i++)
+        {
+            var checkpoint = new byte[16 * 1024];
+            random.NextBytes(checkpoint);
+            var runId = MaintenanceHomes.Record(home.Path, $"run-{i}", scalars: 1_500, checkpoint: checkpoint);
+            var hash = store.GetRun(runId).Lineage.Artifacts.Single().Sha256;
+            RunTrash.Delete(store, runId, "kill test");
+            originals[runId] = (MaintenanceHomes.Fingerprint(Path.Combine(RunTrash.EntryDirectory(home.Path, runId), RunTrash.RunFolderName)), hash);
+        }
+
+        var objects = new ContentStore(home.Path);
+        // How long a whole gc of such a trash takes here, from a copy of the home, so the kills spread over all of it.
+        var (firstStep, lastStep) = TimeFullGc(home.Path);
+        var killsMidWork = 0;
+        var log = new List<string>();
+        for (var attempt = 0; attempt < 12 && RunTrash.List(home.Path).Count > 0; attempt++)
+        {
+            var context = $"seed {seed}, attempt {attempt}";
+            // The child kills itself at a random moment of its gc: a real SIGKILL, anywhere inside a step or between steps.
+            var killAfterMicroseconds = random.Next(Math.Max(1, firstStep * 9 / 10), lastStep + 1);
+            using (var child = new CrashChildProcess("gc", home.Path, "31", killAfterMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                child.WaitForExit();
+                log.Add($"attempt {attempt}: killed after {killAfterMicroseconds} µs, last lines {string.Join(",", child.Lines.TakeLast(2))} {string.Join(" ", child.Errors.Take(3))}");
+            }
+
+            var remaining = RunTrash.List(home.Path).Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+            killsMidWork += remaining.Count is > 0 and < Runs ? 1 : 0;
+            log[^1] += $"; {remaining.Count} run(s) left in the trash, {Directory.GetDirectories(RunTrash.TrashDirectory(home.Path)).Length - remaining.Count} stray, {(Directory.Exists(GarbageCollector.DoomedDirectory(home.Path)) ? Directory.GetDirectories(GarbageCollector.DoomedDirectory(home.Path)).Length : 0)} half-removed in gc/doomed";
+            foreach (var (runId, original) in originals)
+            {
+                Assert.False(Directory.Exists(ReproHome.RunDirectory(home.Path, runId)), $"{context}: {runId} reappeared in the home");
+                var inTrash = Path.Combine(RunTrash.EntryDirectory(home.Path, runId), RunTrash.RunFolderName);
+                if (remaining.Contains(runId))
+                {
+                    Assert.Equal(original.Files, MaintenanceHomes.Fingerprint(inTrash));
+                    Assert.True(objects.Contains(original.Checkpoint), $"{context}: the checkpoint of {runId}, still in the trash, was removed");
+                }
+                else
+                {
+                    Assert.False(Directory.Exists(inTrash), $"{context}: {runId} is half in the trash");
+                }
+            }
+
+            // A kill may tear the audit log's last line; nothing before it.
+            var problems = AuditLog.Verify(home.Path).Problems;
+            Assert.True(problems.Count <= 1, $"{context}: {string.Join("; ", problems)}");
+            Assert.All(problems, p => Assert.Contains("not an audit record", p, StringComparison.Ordinal));
+        }
+
+        log.ForEach(output.WriteLine);
+        var last = GarbageCollector.Collect(store, new RetentionPolicy(), DateTimeOffset.UtcNow.AddDays(31));
+
+        Assert.True(killsMidWork > 0, $"seed {seed}: no kill landed while gc was working:\n{string.Join("\n", log)}");
+        Assert.Empty(RunTrash.List(home.Path));
+        Assert.Empty(Directory.GetFileSystemEntries(RunTrash.TrashDirectory(home.Path)));
+        Assert.Empty(Directory.GetFileSystemEntries(GarbageCollector.DoomedDirectory(home.Path)));
+        Assert.All(originals.Values, o => Assert.False(objects.Contains(o.Checkpoint)));
+        Assert.Empty(objects.List());
+        Assert.True(AuditLog.Verify(home.Path).Intact);
+        Assert.Empty(last.Warnings);
+    }
+
+    /// <summary>When (µs after it starts) a whole gc of a copy of the home begins its first step, and when it has done its last.</summary>
+    private static (int FirstStep, int LastStep) TimeFullGc(string home)
+    {
+        using var copy = new TemporaryDirectory("repro-gc-kill-timing");
+        foreach (var file in Directory.EnumerateFiles(home, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy.Path, Path.GetRelativePath(home, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        using var child = new CrashChildProcess("gc", copy.Path, "31", "0");
+        Assert.Equal(0, child.WaitForExit());
+        int Microseconds(string line) => int.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        return (Microseconds(child.Lines.First(l => l.StartsWith("ITEM 0 ", StringComparison.Ordinal))), Microseconds(child.Lines.Last(l => l.StartsWith("ITEM ", StringComparison.Ordinal))));
+    }
+}

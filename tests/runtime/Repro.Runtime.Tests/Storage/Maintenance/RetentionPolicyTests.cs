@@ -1,0 +1,50 @@
+using Repro.Storage.Maintenance;
+using Repro.Tests.Shared;
+
+namespace Repro.Runtime.Tests.Storage.Maintenance;
+
+/// <summary>The retention file: defaults, every field, and a clear refusal of anything it does not define.</summary>
+public sealed class RetentionPolicyTests
+{
+    [Fact]
+    public void A_home_without_a_policy_file_gets_the_documented_defaults()
+    {
+        using var home = new TemporaryDirectory("repro-retention");
+        var policy = RetentionPolicy.Load(home.Path);
+
+        Assert.Equal(TimeSpan.FromDays(30), policy.TrashFor);
+        Assert.Null(policy.FailedRunsFor);
+        Assert.Equal(TimeSpan.FromHours(24), policy.ObjectGrace);
+        Assert.Equal("trash_days=30, failed_runs_days=never, object_grace_hours=24", policy.ToString());
+    }
+
+    [Fact]
+    public void Every_field_is_read_with_comments_allowed_and_null_keeps_failed_runs()
+    {
+        var policy = RetentionPolicy.Parse("""
+            // Scalars short, failures shorter.
+            { "trash_days": 7, "failed_runs_days": 0.5, "object_grace_hours": 2, }
+            """);
+
+        Assert.Equal(TimeSpan.FromDays(7), policy.TrashFor);
+        Assert.Equal(TimeSpan.FromHours(12), policy.FailedRunsFor);
+        Assert.Equal(TimeSpan.FromHours(2), policy.ObjectGrace);
+        Assert.Null(RetentionPolicy.Parse("{ \"failed_runs_days\": null }").FailedRunsFor);
+    }
+
+    [Theory]
+    [InlineData("{ \"trash_day\": 7 }", "unknown field \"trash_day\"")]
+    [InlineData("{ \"trash_days\": -1 }", "\"trash_days\" must be a number from 0 to 36500")]
+    [InlineData("{ \"trash_days\": \"30\" }", "\"trash_days\" must be a number")]
+    [InlineData("{ \"trash_days\": null }", "\"trash_days\" must be a number")]
+    [InlineData("{ \"object_grace_hours\": 0 }", "\"object_grace_hours\" must be a number from 1")]
+    [InlineData("[30]", "must hold one JSON object")]
+    [InlineData("{ trash_days: 30 }", "is not JSON")]
+    public void Anything_else_is_refused_naming_the_file_and_the_field(string text, string expected)
+    {
+        var refused = Assert.Throws<InvalidDataException>(() => RetentionPolicy.Parse(text, "/home/.repro/retention.json"));
+
+        Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith("/home/.repro/retention.json", refused.Message, StringComparison.Ordinal);
+    }
+}
