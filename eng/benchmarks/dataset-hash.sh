@@ -9,12 +9,7 @@ set -euo pipefail
 files=${1:-32}
 size_mb=${2:-32}
 small=${3:-100000}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-dotnet build "$root/tools/Repro.Cli" -c Release -nologo -v:q >/dev/null
-repro=(dotnet "$root/artifacts/bin/Repro.Cli/release/repro.dll")
-work=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-export REPRO_HOME="$work/home"
+source "$(dirname "$0")/common.sh"
 mkdir -p "$REPRO_HOME" "$work/large" "$work/small"
 for i in $(seq 1 "$files"); do head -c "$((size_mb * 1024 * 1024))" /dev/urandom > "$work/large/part-$i.bin"; done
 python3 - "$work/small" "$small" <<'PY'

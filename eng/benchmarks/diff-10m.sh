@@ -5,13 +5,8 @@
 # is "diverge at step …". Usage: eng/benchmarks/diff-10m.sh [scalars]   (KEEP=1 keeps the work folder)
 set -euo pipefail
 scalars=${1:-10000000}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-dotnet build "$root/tools/Repro.Cli" -c Release -nologo -v:q >/dev/null
-repro=(dotnet "$root/artifacts/bin/Repro.Cli/release/repro.dll")
-work=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-export REPRO_HOME="$work/home"
-dotnet build "$root/eng/benchmarks/ScalarWriter" -c Release -nologo -v:q -o "$work/writer" >/dev/null
+source "$(dirname "$0")/common.sh"
+build_scalar_writer
 steps=$((scalars / 4))
 a=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
 b=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 $((steps * 9 / 10)) | tail -1)

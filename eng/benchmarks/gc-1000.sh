@@ -8,12 +8,7 @@ set -euo pipefail
 runs=${1:-1000}
 scalars=${2:-10000}
 checkpoint=${3:-65536}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-dotnet build "$root/tools/Repro.Cli" -c Release -nologo -v:q >/dev/null
-repro=(dotnet "$root/artifacts/bin/Repro.Cli/release/repro.dll")
-work=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-export REPRO_HOME="$work/home"
+source "$(dirname "$0")/common.sh"
 dotnet build "$root/eng/benchmarks/HomeFiller" -c Release -nologo -v:q -o "$work/filler" >/dev/null
 start=$(date +%s.%N)
 dotnet "$work/filler/HomeFiller.dll" "$REPRO_HOME" "$runs" "$scalars" "$checkpoint" 0.5

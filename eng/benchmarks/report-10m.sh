@@ -5,13 +5,8 @@
 # Usage: eng/benchmarks/report-10m.sh [scalars]   (KEEP=1 keeps the work folder; needs chromium)
 set -euo pipefail
 scalars=${1:-10000000}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-dotnet build "$root/tools/Repro.Cli" -c Release -nologo -v:q >/dev/null
-repro=(dotnet "$root/artifacts/bin/Repro.Cli/release/repro.dll")
-work=$(mktemp -d)
-trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
-export REPRO_HOME="$work/home"
-dotnet build "$root/eng/benchmarks/ScalarWriter" -c Release -nologo -v:q -o "$work/writer" >/dev/null
+source "$(dirname "$0")/common.sh"
+build_scalar_writer
 run=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 1 -1 | tail -1)
 start=$(date +%s.%N); "${repro[@]}" report "$run" -o "$work/report.html" >/dev/null; end=$(date +%s.%N)
 echo "repro report of $scalars values: $(echo "$end - $start" | bc) s, $(stat -c %s "$work/report.html") bytes"

@@ -27,12 +27,17 @@ public sealed record MetricComparison(
 /// </summary>
 internal static class MetricComparer
 {
-    /// <summary>Compares every metric both logs have; metrics only one has are returned by name.</summary>
-    public static (IReadOnlyList<MetricComparison> Both, IReadOnlyList<string> OnlyA, IReadOnlyList<string> OnlyB) Compare(
+    /// <summary>
+    /// Compares every metric both logs have; metrics only one has are returned by name, and so are metrics either log
+    /// holds only as downsampled buckets (<c>repro gc</c>), which cannot be compared value by value.
+    /// </summary>
+    public static (IReadOnlyList<MetricComparison> Both, IReadOnlyList<string> OnlyA, IReadOnlyList<string> OnlyB, IReadOnlyList<string> Downsampled) Compare(
         Func<Action<WalCorruption>, IEnumerable<LogRecord>> logA, Func<Action<WalCorruption>, IEnumerable<LogRecord>> logB, Action<string, WalCorruption>? onCorruption)
     {
         var readerA = new ScalarStreamReader();
         var columns = new List<ScalarColumn>();
+        var downsampledA = new HashSet<string>(StringComparer.Ordinal);
+        var downsampledB = new HashSet<string>(StringComparer.Ordinal);
         readerA.Read(logA(problem => onCorruption?.Invoke("a", problem)), (metric, step, value) =>
         {
             while (columns.Count <= metric)
@@ -41,7 +46,7 @@ internal static class MetricComparer
             }
 
             columns[metric].Add(step, value);
-        }, problem => onCorruption?.Invoke("a", problem));
+        }, problem => onCorruption?.Invoke("a", problem), evt => NoteDownsampled(evt, downsampledA));
         while (columns.Count < readerA.Metrics.Count)
         {
             columns.Add(new ScalarColumn());
@@ -99,14 +104,15 @@ internal static class MetricComparer
                 var scale = Math.Max(Math.Abs(a), Math.Abs(b));
                 state.MaxRelative = Math.Max(state.MaxRelative, scale == 0 ? 0 : absolute / scale);
             }
-        }, problem => onCorruption?.Invoke("b", problem));
+        }, problem => onCorruption?.Invoke("b", problem), evt => NoteDownsampled(evt, downsampledB));
 
+        var downsampled = new HashSet<string>(downsampledA.Concat(downsampledB), StringComparer.Ordinal);
         var namesB = new HashSet<string>(readerB.Metrics, StringComparer.Ordinal);
         var both = new List<MetricComparison>();
         for (var i = 0; i < columns.Count; i++)
         {
             var name = readerA.Metrics[i];
-            if (!namesB.Contains(name))
+            if (!namesB.Contains(name) || downsampled.Contains(name))
             {
                 continue;
             }
@@ -124,9 +130,19 @@ internal static class MetricComparer
         }
 
         both.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
-        var onlyA = readerA.Metrics.Where(n => !namesB.Contains(n)).Order(StringComparer.Ordinal).ToList();
-        var onlyB = readerB.Metrics.Where(n => !indexA.ContainsKey(n)).Order(StringComparer.Ordinal).ToList();
-        return (both, onlyA, onlyB);
+        var onlyA = readerA.Metrics.Where(n => !namesB.Contains(n) && !downsampled.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        var onlyB = readerB.Metrics.Where(n => !indexA.ContainsKey(n) && !downsampled.Contains(n)).Order(StringComparer.Ordinal).ToList();
+        var notCompared = downsampled.Order(StringComparer.Ordinal)
+            .Select(n => $"{n} (downsampled in {(downsampledA.Contains(n) && downsampledB.Contains(n) ? "both" : downsampledA.Contains(n) ? "a" : "b")})").ToList();
+        return (both, onlyA, onlyB, notCompared);
+    }
+
+    private static void NoteDownsampled(Event evt, HashSet<string> names)
+    {
+        if (evt.ValueCase == Event.ValueOneofCase.Aggregate && evt.Aggregate.Downsampled)
+        {
+            names.Add(evt.Name);
+        }
     }
 
     /// <summary>What streaming run B past one metric of run A found so far.</summary>

@@ -28,11 +28,17 @@ public sealed record RunDiff
     /// <summary>Metrics only run B logged.</summary>
     public required IReadOnlyList<string> OnlyInB { get; init; }
 
+    /// <summary>
+    /// Metrics that either run holds only as downsampled buckets (<c>repro gc</c>), as "name (downsampled in a|b|both)":
+    /// their raw values are gone, so they are not compared value by value and the runs are not called identical.
+    /// </summary>
+    public IReadOnlyList<string> NotCompared { get; init; } = [];
+
     /// <summary>Damage found in either log while reading it ("a: …", "b: …"); those records were not compared.</summary>
     public required IReadOnlyList<string> Problems { get; init; }
 
     /// <summary>Whether every metric both runs logged is bit-identical and neither logged a metric the other did not.</summary>
-    public bool Identical => Metrics.All(m => m.Identical) && OnlyInA.Count == 0 && OnlyInB.Count == 0;
+    public bool Identical => Metrics.All(m => m.Identical) && OnlyInA.Count == 0 && OnlyInB.Count == 0 && NotCompared.Count == 0;
 
     /// <summary>The metric that diverges first (earliest step; ties by name), or null when none does.</summary>
     public MetricComparison? FirstDivergence =>
@@ -57,6 +63,12 @@ public sealed record RunDiff
                 return $"diverge: the runs logged different metrics ({string.Join(", ", only)})";
             }
 
+            if (NotCompared.Count > 0)
+            {
+                var through = Metrics.Count == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; the other metrics are identical through step {Metrics.Max(m => m.LastComparedStep ?? 0)}");
+                return $"cannot tell: {string.Join(", ", NotCompared)} not compared value by value{through}";
+            }
+
             return Metrics.Count == 0
                 ? "identical: neither run logged a metric"
                 : string.Create(CultureInfo.InvariantCulture, $"identical through step {Metrics.Max(m => m.LastComparedStep ?? 0)}");
@@ -71,9 +83,9 @@ public sealed record RunDiff
     {
         get
         {
-            if (Identical)
+            if (Identical || (FirstDivergence is null && OnlyInA.Count == 0 && OnlyInB.Count == 0))
             {
-                return [];
+                return []; // identical, or nothing found to explain (only downsampled metrics left uncompared)
             }
 
             var reasons = new List<string>();
@@ -115,7 +127,7 @@ public sealed record RunDiff
         var a = store.GetRun(runA);
         var b = store.GetRun(runB);
         var problems = new List<string>();
-        var (metrics, onlyA, onlyB) = MetricComparer.Compare(
+        var (metrics, onlyA, onlyB, notCompared) = MetricComparer.Compare(
             onCorruption => store.ReadRecords(a.RunId, onCorruption),
             onCorruption => store.ReadRecords(b.RunId, onCorruption),
             (side, problem) => problems.Add($"{side}: {problem}"));
@@ -127,6 +139,7 @@ public sealed record RunDiff
             Metrics = metrics,
             OnlyInA = onlyA,
             OnlyInB = onlyB,
+            NotCompared = notCompared,
             Problems = problems,
         };
     }

@@ -50,6 +50,12 @@ public static class EventJsonWriter
             writer.WriteBoolean("intervalOpen", true);
         }
 
+        if (evt.SequenceSpan > 1)
+        {
+            // The last bucket of a downsampled stretch stands for the raw scalars removed after it.
+            writer.WriteNumber("sequenceSpan", evt.SequenceSpan);
+        }
+
         switch (evt.ValueCase)
         {
             case Event.ValueOneofCase.Scalar:
@@ -101,6 +107,17 @@ public static class EventJsonWriter
                 writer.WriteNumber("firstStep", a.FirstStep);
                 writer.WriteNumber("lastStep", a.LastStep);
                 writer.WriteNumber("nanCount", a.NanCount);
+                if (a.Downsampled)
+                {
+                    writer.WriteBoolean("downsampled", true);
+                    writer.WriteNumber("minStep", a.MinStep);
+                    writer.WriteNumber("maxStep", a.MaxStep);
+                    if (a.HasLast)
+                    {
+                        WriteDouble(writer, "last", a.Last);
+                    }
+                }
+
                 break;
             case Event.ValueOneofCase.Histogram:
                 WriteDoubles(writer, "bounds", evt.Histogram.Bounds);

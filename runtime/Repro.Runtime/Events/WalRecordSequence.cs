@@ -155,7 +155,7 @@ public sealed class WalRecordSequence : IEnumerable<LogRecord>
                             _metrics[evt.MetricDeclared.MetricId] = evt;
                         }
 
-                        WalEventReader.ReportGap(ref next, evt.Sequence, 1, segment, raw.Offset, _onCorruption);
+                        WalEventReader.ReportGap(ref next, evt.Sequence, Math.Max(1, evt.SequenceSpan), segment, raw.Offset, _onCorruption);
                         MarkRecord(segmentName, firstRecordCrc, raw.Offset, evt.Sequence);
                         yield return new LogRecord(record, segment, raw.Offset);
                         break;

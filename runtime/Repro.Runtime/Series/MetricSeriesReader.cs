@@ -44,17 +44,54 @@ public static class MetricSeriesReader
             bands.TryGetValue(name, out var band);
             if (column.Count > 0 || band.Points is { Count: > 0 })
             {
-                series.Add(new MetricSeries(name, column.Count, Downsample(column, columns), band.Points ?? [], band.Kind));
+                series.Add(new MetricSeries(name, column.Count, Downsample(column, columns), ReduceBand(band.Points ?? [], columns), band.Kind));
             }
         }
 
         foreach (var (name, band) in bands.Where(b => !reader.Metrics.Contains(b.Key)))
         {
-            series.Add(new MetricSeries(name, 0, [], band.Points, band.Kind));
+            series.Add(new MetricSeries(name, 0, [], ReduceBand(band.Points, columns), band.Kind));
         }
 
         series.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return series;
+    }
+
+    /// <summary>
+    /// At most one band point per column (by position) once there are more than <paramref name="columns"/>: the
+    /// column's lowest low and highest high (so a spike a summary kept is still drawn), the mean of its middles, and
+    /// its last step. A downsampled run holds a summary for every hundred values, far more than a chart has columns.
+    /// </summary>
+    internal static IReadOnlyList<BandPoint> ReduceBand(List<BandPoint> band, int columns)
+    {
+        if (band.Count <= columns)
+        {
+            return band;
+        }
+
+        var reduced = new List<BandPoint>(columns);
+        for (var c = 0; c < columns; c++)
+        {
+            var first = (int)((long)band.Count * c / columns);
+            var end = (int)((long)band.Count * (c + 1) / columns);
+            double low = double.NaN, high = double.NaN, middles = 0;
+            var counted = 0;
+            for (var i = first; i < end; i++)
+            {
+                var point = band[i];
+                low = double.IsNaN(low) || point.Low < low ? point.Low : low;
+                high = double.IsNaN(high) || point.High > high ? point.High : high;
+                if (!double.IsNaN(point.Middle))
+                {
+                    middles += point.Middle;
+                    counted++;
+                }
+            }
+
+            reduced.Add(new BandPoint(band[end - 1].Step, low, counted > 0 ? middles / counted : double.NaN, high));
+        }
+
+        return reduced;
     }
 
     /// <summary>At most two points per column of values (by position): each column's minimum and maximum, in log order.</summary>
@@ -124,7 +161,12 @@ public static class MetricSeriesReader
             return;
         }
 
-        var kind = evt.ValueCase == Event.ValueOneofCase.Aggregate ? "min–max, mean" : "p10–p90, median";
+        var kind = evt.ValueCase switch
+        {
+            Event.ValueOneofCase.Aggregate when evt.Aggregate.Downsampled => "downsampled: min–max, mean",
+            Event.ValueOneofCase.Aggregate => "min–max, mean",
+            _ => "p10–p90, median",
+        };
         if (!bands.TryGetValue(evt.Name, out var entry))
         {
             entry = ([], kind);

@@ -74,8 +74,17 @@ public static class ReproHome
     /// <summary>The folder of run <paramref name="runId"/>.</summary>
     public static string RunDirectory(string home, string runId) => Path.Combine(RunsDirectory(home), runId);
 
-    /// <summary>The WAL folder of the run stored in <paramref name="runDirectory"/>.</summary>
-    public static string WalDirectory(string runDirectory) => Path.Combine(runDirectory, "wal");
+    /// <summary>
+    /// The WAL folder of the run stored in <paramref name="runDirectory"/>: <c>wal</c>, or <c>wal.raw</c> in the moment
+    /// between the two renames with which downsampling swaps a rewritten log in (the raw log is whole until the
+    /// rewritten one is in place).
+    /// </summary>
+    public static string WalDirectory(string runDirectory)
+    {
+        var wal = Path.Combine(runDirectory, "wal");
+        var raw = Path.Combine(runDirectory, "wal.raw");
+        return !Directory.Exists(wal) && Directory.Exists(raw) ? raw : wal;
+    }
 
     /// <summary>The manifest file of the run stored in <paramref name="runDirectory"/>.</summary>
     public static string ManifestPath(string runDirectory) => Path.Combine(runDirectory, "manifest.json");

@@ -193,7 +193,7 @@ public sealed class RunStore : IRunReader
                     var record = Record.Parser.ParseFrom(raw.Payload.Span);
                     last = record.BodyCase switch
                     {
-                        Record.BodyOneofCase.Event => Math.Max(last, record.Event.Sequence),
+                        Record.BodyOneofCase.Event => Math.Max(last, record.Event.Sequence + Math.Max(1, record.Event.SequenceSpan) - 1),
                         Record.BodyOneofCase.Scalars when record.Scalars.Values.Count > 0 => Math.Max(last, record.Scalars.FirstSequence + (ulong)record.Scalars.Values.Count - 1),
                         _ => last,
                     };

@@ -101,6 +101,7 @@ internal static class DiffCommand
             writer.WriteEndArray();
             WriteStrings(writer, "onlyInA", diff.OnlyInA);
             WriteStrings(writer, "onlyInB", diff.OnlyInB);
+            WriteStrings(writer, "notCompared", diff.NotCompared);
             WriteStrings(writer, "problems", diff.Problems);
             writer.WriteEndObject();
         }

@@ -11,7 +11,7 @@ internal static class GcCommand
     public static Command Create(Option<string?> home)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed and freed, per run and type, and change nothing." };
-        var gc = new Command("gc", $"Apply the retention policy ({RetentionPolicy.FileName} in the home): trash old failed runs, empty the trash past its time, remove objects no run references. Crash-safe; recorded in the audit log.") { dryRun };
+        var gc = new Command("gc", $"Apply the retention policy ({RetentionPolicy.FileName} in the home): downsample old runs' raw scalars, trash old failed runs, empty the trash past its time, remove objects no run references. Crash-safe; recorded in the audit log.") { dryRun };
         gc.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             context.RequireHome();
@@ -63,7 +63,7 @@ internal static class GcCommand
                 $"{(dryRun ? "Will finish" : "Finished")} removing {plan.InterruptedRuns.Count} run(s) an interrupted gc had taken out of the trash: {string.Join(", ", plan.InterruptedRuns)}."));
         }
 
-        foreach (var item in plan.Items.Where(i => i.Action is GcAction.TrashRun or GcAction.PurgeRun))
+        foreach (var item in plan.Items.Where(i => i.Action is GcAction.TrashRun or GcAction.DownsampleRun or GcAction.PurgeRun))
         {
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(dryRun ? "would " : "")}{Verb(item.Action)} run {item.Target}: {item.Why}{(item.Bytes > 0 ? $", {ArtifactsCommand.Bytes(item.Bytes)}" : "")}"));
@@ -83,6 +83,7 @@ internal static class GcCommand
     private static string Verb(GcAction action) => action switch
     {
         GcAction.TrashRun => "trash",
+        GcAction.DownsampleRun => "downsample",
         GcAction.PurgeRun => "remove",
         _ => "delete",
     };

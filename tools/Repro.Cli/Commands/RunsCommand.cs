@@ -115,6 +115,12 @@ internal static class RunsCommand
             else
             {
                 context.Console.Write(RunTables.Show(manifest));
+                if (context.ReadsLocalHome && Repro.Storage.Maintenance.RunDownsampler.Read(ReproHome.RunDirectory(context.Store.Home, manifest.RunId)) is { } downsampled)
+                {
+                    context.Output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"Downsampled {downsampled.At.UtcDateTime:yyyy-MM-dd HH:mm}Z by repro gc: {downsampled.RawScalars} raw scalars replaced by {downsampled.Buckets} buckets of at most {downsampled.BucketSize} values each (min and max with their steps, mean, last); log {ArtifactsCommand.Bytes(downsampled.BytesBefore)} → {ArtifactsCommand.Bytes(downsampled.BytesAfter)}."));
+                }
+
                 if (manifest.Environment.JobId is { } job)
                 {
                     context.Console.Write(RankTables.Ranks(job, [.. context.Reader.JobRuns(job).Select(rank => Live(context, rank))]));

@@ -66,6 +66,11 @@ internal static class DiffTables
             console.MarkupLine($"Only b logged {Markup.Escape(metric)}.");
         }
 
+        foreach (var metric in diff.NotCompared)
+        {
+            console.MarkupLine($"[yellow]Downsampled, not compared value by value:[/] {Markup.Escape(metric)}; its buckets (min, max and their steps, mean) are in 'repro events' and 'repro report'.");
+        }
+
         foreach (var problem in diff.Problems)
         {
             console.MarkupLine($"[yellow]Damaged log, not compared:[/] {Markup.Escape(problem)}");

@@ -170,6 +170,7 @@ internal static class RunTables
                 Event.ValueOneofCase.MetricDeclared => "id " + e.MetricDeclared.MetricId.ToString(CultureInfo.InvariantCulture) + (e.MetricDeclared.Unit.Length > 0 ? ", unit " + e.MetricDeclared.Unit : string.Empty),
                 Event.ValueOneofCase.Dropped => e.Dropped.Total.ToString(CultureInfo.InvariantCulture) + " dropped (" + e.Dropped.Policy + ")",
                 Event.ValueOneofCase.Text => e.Text.Message,
+                Event.ValueOneofCase.Aggregate => Bucket(e.Aggregate),
                 _ => string.Empty,
             };
             table.AddRow(
@@ -183,6 +184,11 @@ internal static class RunTables
 
         return table;
     }
+
+    /// <summary>A summary in one cell; a downsampled bucket says so, with the steps of its extremes.</summary>
+    private static string Bucket(Aggregate a) => a.Downsampled
+        ? string.Create(CultureInfo.InvariantCulture, $"downsampled: {a.Count + a.NanCount} values, steps {a.FirstStep}–{a.LastStep}; min {a.Min:R} at {a.MinStep}, max {a.Max:R} at {a.MaxStep}, mean {a.Mean:R}, last {a.Last:R}")
+        : string.Create(CultureInfo.InvariantCulture, $"{a.Count} values, steps {a.FirstStep}–{a.LastStep}; min {a.Min:R}, max {a.Max:R}, mean {a.Mean:R}");
 
     internal static string StatusMarkup(RunStatus status) => status switch
     {

@@ -47,6 +47,17 @@ public static class GarbageCollector
             }
         }
 
+        var goingToTrash = items.Select(i => i.Target).ToHashSet(StringComparer.Ordinal);
+        foreach (var run in live.Where(r => r.Status != RunStatus.Running && !goingToTrash.Contains(r.RunId)).OrderBy(r => r.RunId, StringComparer.Ordinal))
+        {
+            var folder = ReproHome.RunDirectory(store.Home, run.RunId);
+            if (policy.DownsampleAfter is { } after && !IsKept(run) && run.Last.Count > 0 && now - (run.EndedAt ?? run.StartedAt) > after && RunDownsampler.Read(folder) is null)
+            {
+                items.Add(new GcItem(GcAction.DownsampleRun, run.RunId, 0, string.Create(CultureInfo.InvariantCulture,
+                    $"ended {(now - (run.EndedAt ?? run.StartedAt)).TotalDays:0} days ago (downsample_after_days={after.TotalDays:0.###}, downsample_bucket={policy.DownsampleBucket}); log {FolderSize.Of(ReproHome.WalDirectory(folder))} bytes")));
+            }
+        }
+
         var purged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var trashed in trashedRuns.OrderBy(r => r.RunId, StringComparer.Ordinal))
         {
@@ -126,7 +137,14 @@ public static class GarbageCollector
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(policy);
         using var maintenance = MaintenanceLock.Acquire(store.Home);
+        foreach (var folder in Directory.Exists(ReproHome.RunsDirectory(store.Home)) ? Directory.GetDirectories(ReproHome.RunsDirectory(store.Home)) : [])
+        {
+            RunDownsampler.Repair(folder); // a downsampling a kill interrupted: rolled back, or its swap finished
+        }
+
         var plan = Plan(store, policy, now);
+        var done = new List<GcItem>(plan.Items.Count);
+        var warnings = new List<string>(plan.Warnings);
         foreach (var runId in plan.InterruptedRuns)
         {
             DeleteFolder(Path.Combine(DoomedDirectory(store.Home), runId));
@@ -143,6 +161,18 @@ public static class GarbageCollector
                 case GcAction.TrashRun:
                     RunTrash.MoveToTrash(store, item.Target, "retention: " + item.Why, "gc", now);
                     break;
+                case GcAction.DownsampleRun:
+                    try
+                    {
+                        var result = RunDownsampler.Downsample(ReproHome.RunDirectory(store.Home, item.Target), policy.DownsampleBucket, now);
+                        item = item with { Bytes = result is null ? 0 : Math.Max(0, result.BytesBefore - result.BytesAfter) };
+                    }
+                    catch (Exception e) when (e is IOException or InvalidDataException)
+                    {
+                        warnings.Add($"run {item.Target} was not downsampled: {e.Message}");
+                    }
+
+                    break;
                 case GcAction.PurgeRun:
                     Purge(store.Home, item.Target);
                     break;
@@ -153,7 +183,11 @@ public static class GarbageCollector
                     DeleteIfStillOld(Path.Combine(objects.Root, "tmp", item.Target), now - policy.ObjectGrace);
                     break;
             }
+
+            done.Add(item);
         }
+
+        plan = plan with { Items = done, Warnings = warnings };
 
         progress?.Report(new GcProgress(plan.Items.Count, plan.Items.Count, null));
         AuditPolicyChange(store.Home, policy);
@@ -238,7 +272,7 @@ public static class GarbageCollector
     private static void Audit(string home, GcPlan plan)
     {
         string Count(GcAction action) => plan.Items.Count(i => i.Action == action).ToString(CultureInfo.InvariantCulture);
-        var runs = plan.Items.Where(i => i.Action is GcAction.TrashRun or GcAction.PurgeRun).Select(i => i.Target).Concat(plan.InterruptedRuns).Distinct(StringComparer.Ordinal).ToList();
+        var runs = plan.Items.Where(i => i.Action is GcAction.TrashRun or GcAction.DownsampleRun or GcAction.PurgeRun).Select(i => i.Target).Concat(plan.InterruptedRuns).Distinct(StringComparer.Ordinal).ToList();
         var parts = Math.Max(1, (runs.Count + RunsPerAuditRecord - 1) / RunsPerAuditRecord);
         for (var part = 0; part < parts; part++)
         {
@@ -246,6 +280,7 @@ public static class GarbageCollector
             {
                 ["policy"] = plan.Policy.ToString(),
                 ["runs_trashed"] = Count(GcAction.TrashRun),
+                ["runs_downsampled"] = Count(GcAction.DownsampleRun),
                 ["runs_purged"] = Count(GcAction.PurgeRun),
                 ["objects_deleted"] = Count(GcAction.DeleteObject),
                 ["temporaries_deleted"] = Count(GcAction.DeleteTemporary),

@@ -6,6 +6,9 @@ public enum GcAction
     /// <summary>Move a failed or crashed run past its retention time to the trash.</summary>
     TrashRun,
 
+    /// <summary>Replace the raw scalars of a run past its time by downsampled buckets.</summary>
+    DownsampleRun,
+
     /// <summary>Remove for good a run that has been in the trash past its time.</summary>
     PurgeRun,
 
@@ -19,13 +22,13 @@ public enum GcAction
 /// <summary>One step of a gc plan.</summary>
 /// <param name="Action">What is done.</param>
 /// <param name="Target">The run id, object hash or temporary file.</param>
-/// <param name="Bytes">What it frees (0 for <see cref="GcAction.TrashRun"/>, which frees nothing yet).</param>
+/// <param name="Bytes">What it frees (0 for <see cref="GcAction.TrashRun"/>, which frees nothing yet; for <see cref="GcAction.DownsampleRun"/>, known once done).</param>
 /// <param name="Why">The rule that chose it, in words.</param>
 public sealed record GcItem(GcAction Action, string Target, long Bytes, string Why);
 
 /// <summary>What <c>repro gc</c> would do, or did.</summary>
 /// <param name="Policy">The policy applied.</param>
-/// <param name="Items">The steps, in the order they run: trash, purge, objects, temporaries.</param>
+/// <param name="Items">The steps, in the order they run: trash, downsample, purge, objects, temporaries.</param>
 /// <param name="InterruptedRuns">Runs an interrupted gc had already taken out of the trash, still being removed (finished first).</param>
 /// <param name="Warnings">What gc left alone and why (an unreadable run stops object removal, since its references are unknown).</param>
 public sealed record GcPlan(RetentionPolicy Policy, IReadOnlyList<GcItem> Items, IReadOnlyList<string> InterruptedRuns, IReadOnlyList<string> Warnings)

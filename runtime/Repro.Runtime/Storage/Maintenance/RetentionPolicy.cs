@@ -31,6 +31,15 @@ public sealed record RetentionPolicy
     /// </summary>
     public TimeSpan ObjectGrace { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long after it ended a run's raw scalars are downsampled into buckets (90 days by default); null never
+    /// downsamples.
+    /// </summary>
+    public TimeSpan? DownsampleAfter { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>The most raw values of one metric a downsampled bucket summarises (100 by default).</summary>
+    public int DownsampleBucket { get; init; } = 100;
+
     /// <summary>The policy file of <paramref name="home"/>.</summary>
     public static string PathOf(string home) => Path.Combine(home, FileName);
 
@@ -72,7 +81,9 @@ public sealed record RetentionPolicy
                     "trash_days" => policy with { TrashFor = TimeSpan.FromDays(Number(field, source, 0, 36_500)!.Value) },
                     "failed_runs_days" => policy with { FailedRunsFor = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
                     "object_grace_hours" => policy with { ObjectGrace = TimeSpan.FromHours(Number(field, source, 1, 87_600)!.Value) },
-                    _ => throw new InvalidDataException($"{source}: unknown field \"{field.Name}\"; the fields are trash_days, failed_runs_days and object_grace_hours."),
+                    "downsample_after_days" => policy with { DownsampleAfter = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
+                    "downsample_bucket" => policy with { DownsampleBucket = (int)Whole(field, source, 2, 1_000_000) },
+                    _ => throw new InvalidDataException($"{source}: unknown field \"{field.Name}\"; the fields are {string.Join(", ", s_fields)}."),
                 };
             }
 
@@ -82,21 +93,38 @@ public sealed record RetentionPolicy
 
     /// <summary>The policy as a user would write it, for messages and the audit log.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={(FailedRunsFor is { } f ? f.TotalDays.ToString("0.###", CultureInfo.InvariantCulture) : "never")}, object_grace_hours={ObjectGrace.TotalHours:0.###}");
+        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={Days(FailedRunsFor)}, object_grace_hours={ObjectGrace.TotalHours:0.###}, downsample_after_days={Days(DownsampleAfter)}, downsample_bucket={DownsampleBucket}");
+
+    private static readonly string[] s_fields = ["trash_days", "failed_runs_days", "object_grace_hours", "downsample_after_days", "downsample_bucket"];
+
+    /// <summary>The fields that may be null, and what null means.</summary>
+    private static readonly Dictionary<string, string> s_nullable = new(StringComparer.Ordinal)
+    {
+        ["failed_runs_days"] = "null to keep failed runs",
+        ["downsample_after_days"] = "null never to downsample",
+    };
+
+    private static string Days(TimeSpan? days) => days is { } d ? d.TotalDays.ToString("0.###", CultureInfo.InvariantCulture) : "never";
 
     private static double? Number(JsonProperty field, string source, double minimum, double maximum)
     {
         var value = field.Value;
-        if (value.ValueKind == JsonValueKind.Null && field.Name == "failed_runs_days")
+        if (value.ValueKind == JsonValueKind.Null && s_nullable.ContainsKey(field.Name))
         {
             return null;
         }
 
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || double.IsNaN(number) || number < minimum || number > maximum)
         {
-            throw new InvalidDataException($"{source}: \"{field.Name}\" must be a number from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}{(field.Name == "failed_runs_days" ? " (or null to keep failed runs)" : "")}; it is {value.GetRawText()}.");
+            throw new InvalidDataException($"{source}: \"{field.Name}\" must be a number from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}{(s_nullable.TryGetValue(field.Name, out var meaning) ? $" (or {meaning})" : "")}; it is {value.GetRawText()}.");
         }
 
         return number;
+    }
+
+    private static double Whole(JsonProperty field, string source, double minimum, double maximum)
+    {
+        var number = Number(field, source, minimum, maximum)!.Value;
+        return number == Math.Floor(number) ? number : throw new InvalidDataException($"{source}: \"{field.Name}\" must be a whole number; it is {field.Value.GetRawText()}.");
     }
 }

@@ -178,7 +178,7 @@ public sealed class PostgresRunReader : IRunReader
             if (reader.GetInt32(0) == 0)
             {
                 var evt = Event.Parser.ParseFrom((byte[])reader[2]);
-                WalEventReader.ReportGap(ref next, evt.Sequence, 1, Table, (long)evt.Sequence, onCorruption);
+                WalEventReader.ReportGap(ref next, evt.Sequence, Math.Max(1, evt.SequenceSpan), Table, (long)evt.Sequence, onCorruption);
                 yield return new LogRecord(new Record { Event = evt }, Table, (long)evt.Sequence);
                 continue;
             }

@@ -87,7 +87,7 @@ public sealed class PostgresShipper : IDisposable
                 }
 
                 pending.Events.Add(record.Event);
-                pending.Last = record.Event.Sequence;
+                pending.Last = record.Event.Sequence + Math.Max(1, record.Event.SequenceSpan) - 1; // a downsampled bucket stands for more
                 pending.Size++;
                 events++;
             }

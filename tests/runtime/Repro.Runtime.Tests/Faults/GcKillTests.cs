@@ -88,20 +88,69 @@ public sealed class GcKillTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Empty(last.Warnings);
     }
 
-    /// <summary>When (µs after it starts) a whole gc of a copy of the home begins its first step, and when it has done its last.</summary>
-    private static (int FirstStep, int LastStep) TimeFullGc(string home)
+    /// <summary>When (µs after it starts) a whole gc of a copy of the home, <paramref name="daysAhead"/> days from now, begins its first step, and when it has done its last.</summary>
+    private static (int FirstStep, int LastStep) TimeFullGc(string home, string daysAhead = "31")
     {
         using var copy = new TemporaryDirectory("repro-gc-kill-timing");
-        foreach (var file in Directory.EnumerateFiles(home, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy.Path, Path.GetRelativePath(home, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
-        using var child = new CrashChildProcess("gc", copy.Path, "31", "0");
+        FolderCopy.Copy(home, copy.Path);
+        using var child = new CrashChildProcess("gc", copy.Path, daysAhead, "0");
         Assert.Equal(0, child.WaitForExit());
         int Microseconds(string line) => int.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         return (Microseconds(child.Lines.First(l => l.StartsWith("ITEM 0 ", StringComparison.Ordinal))), Microseconds(child.Lines.Last(l => l.StartsWith("ITEM ", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void Gc_killed_at_random_points_while_downsampling_leaves_every_log_whole_raw_or_downsampled_and_the_next_gc_finishes()
+    {
+        const int seed = 20261206;
+        const int runs = 8;
+        var random = new Random(seed);
+        using var home = new TemporaryDirectory("repro-gc-kill-downsample");
+        var store = new RunStore(home.Path);
+        var ids = Enumerable.Range(0, runs).Select(i => MaintenanceHomes.Record(home.Path, $"run-{i}", scalars: 20_000)).ToList();
+        List<string> Read(RunStore from, string runId)
+        {
+            var problems = new List<Repro.Wal.WalCorruption>();
+            var events = from.ReadEvents(runId, problems.Add).Select(e => e.ToString()).ToList();
+            Assert.Empty(problems);
+            return events;
+        }
+
+        var raw = ids.ToDictionary(id => id, id => Read(store, id));
+        using var reference = new TemporaryDirectory("repro-gc-kill-reference");
+        FolderCopy.Copy(home.Path, reference.Path);
+        var referenceStore = new RunStore(reference.Path);
+        GarbageCollector.Collect(referenceStore, new RetentionPolicy(), DateTimeOffset.UtcNow.AddDays(91));
+        var downsampled = ids.ToDictionary(id => id, id => Read(referenceStore, id));
+        Assert.All(ids, id => Assert.NotEqual(raw[id], downsampled[id]));
+
+        var (firstStep, lastStep) = TimeFullGc(home.Path, "91");
+        var log = new List<string>();
+        var killsMidWork = 0;
+        for (var attempt = 0; attempt < 10 && ids.Any(id => RunDownsampler.Read(ReproHome.RunDirectory(home.Path, id)) is null); attempt++)
+        {
+            var killAfterMicroseconds = random.Next(Math.Max(1, firstStep * 9 / 10), lastStep + 1);
+            using (var child = new CrashChildProcess("gc", home.Path, "91", killAfterMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                child.WaitForExit();
+            }
+
+            var done = 0;
+            foreach (var id in ids)
+            {
+                var events = Read(store, id);
+                Assert.True(events.SequenceEqual(raw[id]) || events.SequenceEqual(downsampled[id]), $"seed {seed}, attempt {attempt}: run {id} is neither raw nor downsampled");
+                done += events.SequenceEqual(downsampled[id]) ? 1 : 0;
+            }
+
+            killsMidWork += done is > 0 and < runs ? 1 : 0;
+            log.Add($"attempt {attempt}: killed after {killAfterMicroseconds} µs; {done} of {runs} downsampled");
+        }
+
+        log.ForEach(output.WriteLine);
+        GarbageCollector.Collect(store, new RetentionPolicy(), DateTimeOffset.UtcNow.AddDays(91));
+        Assert.True(killsMidWork > 0, $"seed {seed}: no kill landed while gc was downsampling:\n{string.Join("\n", log)}");
+        Assert.All(ids, id => Assert.Equal(downsampled[id], Read(store, id)));
+        Assert.All(ids, id => Assert.Equal(["manifest.json", "wal", "writer.lock"], Directory.GetFileSystemEntries(ReproHome.RunDirectory(home.Path, id)).Select(Path.GetFileName).Order(StringComparer.Ordinal)));
     }
 }

@@ -5,6 +5,7 @@ using Repro.Tests.Shared;
 
 namespace Repro.Runtime.Tests.Faults;
 
+[Collection(SequentialRuns.Name)] // it starts runs, and a process has one run at a time
 public class KillTests
 {
     [Fact]

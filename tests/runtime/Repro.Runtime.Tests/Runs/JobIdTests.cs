@@ -1,6 +1,9 @@
+using Repro.Tests.Shared;
+
 namespace Repro.Runtime.Tests.Runs;
 
 /// <summary>The job id that ties a distributed job's ranks together, read as launchers set it.</summary>
+[Collection(SequentialRuns.Name)] // it starts runs, and a process has one run at a time
 public sealed class JobIdTests
 {
     [Theory]

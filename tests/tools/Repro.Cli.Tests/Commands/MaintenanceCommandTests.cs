@@ -74,7 +74,7 @@ public sealed class MaintenanceCommandTests
 
         var dry = cli.Invoke("gc", "--dry-run");
         Assert.Equal(0, dry.ExitCode);
-        Assert.Contains("Policy: trash_days=30, failed_runs_days=0, object_grace_hours=24.", dry.Output, StringComparison.Ordinal);
+        Assert.Contains("Policy: trash_days=30, failed_runs_days=0, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100.", dry.Output, StringComparison.Ordinal);
         Assert.Contains($"would trash run {failed}: failed 0 days ago", dry.Output, StringComparison.Ordinal);
         Assert.Contains("Will finish removing 1 run(s) an interrupted gc had taken out of the trash: 01JDQ4Z7Y3M5N8P2R6T9V0W1X2.", dry.Output, StringComparison.Ordinal);
         Assert.Contains("nothing was changed (--dry-run)", dry.Output, StringComparison.Ordinal);
@@ -90,7 +90,7 @@ public sealed class MaintenanceCommandTests
         Assert.Equal(0, cli.Invoke("runs", "show", finished).ExitCode);
 
         var audit = cli.Invoke("audit").Output;
-        Assert.Contains("retention change (from=trash_days=30, failed_runs_days=never, object_grace_hours=24, to=trash_days=30, failed_runs_days=0, object_grace_hours=24)", audit, StringComparison.Ordinal);
+        Assert.Contains("retention change (from=trash_days=30, failed_runs_days=never, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100, to=trash_days=30, failed_runs_days=0, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100)", audit, StringComparison.Ordinal);
         Assert.Contains($"gc {failed} 01JDQ4Z7Y3M5N8P2R6T9V0W1X2 (", audit, StringComparison.Ordinal);
         Assert.Contains("interrupted_runs_finished=1", audit, StringComparison.Ordinal);
     }
@@ -130,5 +130,37 @@ public sealed class MaintenanceCommandTests
         Assert.Contains(byKind.Output.Split('\n'), l => l.Contains("scalars", StringComparison.Ordinal) && l.Contains("5,000", StringComparison.Ordinal));
         Assert.Contains(byKind.Output.Split('\n'), l => l.Contains("lifecycle", StringComparison.Ordinal));
         Assert.Equal(2, cli.Invoke("du", "--top", "-1").ExitCode);
+    }
+
+    [Fact]
+    public void A_run_gc_downsampled_reads_in_every_command_which_each_say_that_it_is_downsampled()
+    {
+        using var cli = new CliHarness();
+        var raw = cli.RecordRun("raw", 1_000);
+        var downsampled = cli.RecordRun("downsampled", 1_000);
+        File.WriteAllText(RetentionPolicy.PathOf(cli.Home), "{ \"downsample_after_days\": 0, \"downsample_bucket\": 10 }");
+        new RunStore(cli.Home).Annotate(raw, new Dictionary<string, string> { ["retention"] = "keep" }, [], note: null);
+
+        var gc = cli.Invoke("gc");
+        var show = cli.Invoke("runs", "show", downsampled);
+        var events = cli.Invoke("events", downsampled);
+        var jsonl = cli.Invoke("events", downsampled, "--jsonl");
+        var diff = cli.Invoke("diff", raw, downsampled);
+        var report = cli.Invoke("report", raw, downsampled, "-o", Path.Combine(cli.Home, "report.html"));
+
+        Assert.Equal(0, gc.ExitCode);
+        Assert.Contains($"downsample run {downsampled}", gc.Output, StringComparison.Ordinal);
+        Assert.Contains("1000 raw scalars replaced by 100 buckets of at most 10 values each", show.Output, StringComparison.Ordinal);
+        Assert.Equal(0, events.ExitCode);
+        Assert.Contains("downsampled: 10 values, steps 0–9; min 0.1 at 9, max 1 at 0", events.Output, StringComparison.Ordinal);
+        Assert.Equal(0, jsonl.ExitCode);
+        Assert.Equal(100, jsonl.Output.Split('\n').Count(l => l.Contains("\"downsampled\":true", StringComparison.Ordinal)));
+        Assert.DoesNotContain("\"type\":\"scalar\"", jsonl.Output, StringComparison.Ordinal);
+        Assert.Equal(1, diff.ExitCode);
+        Assert.Contains("cannot tell: loss (downsampled in b) not compared value by value", diff.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("no recorded difference explains it", diff.Output, StringComparison.Ordinal);
+        Assert.Equal(0, report.ExitCode);
+        Assert.Contains("band: downsampled: min–max, mean", File.ReadAllText(Path.Combine(cli.Home, "report.html")), StringComparison.Ordinal);
+        Assert.Equal(0, cli.Invoke("verify", downsampled).ExitCode);
     }
 }

@@ -15,7 +15,9 @@ public sealed class RetentionPolicyTests
         Assert.Equal(TimeSpan.FromDays(30), policy.TrashFor);
         Assert.Null(policy.FailedRunsFor);
         Assert.Equal(TimeSpan.FromHours(24), policy.ObjectGrace);
-        Assert.Equal("trash_days=30, failed_runs_days=never, object_grace_hours=24", policy.ToString());
+        Assert.Equal(TimeSpan.FromDays(90), policy.DownsampleAfter);
+        Assert.Equal(100, policy.DownsampleBucket);
+        Assert.Equal("trash_days=30, failed_runs_days=never, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100", policy.ToString());
     }
 
     [Fact]
@@ -23,13 +25,16 @@ public sealed class RetentionPolicyTests
     {
         var policy = RetentionPolicy.Parse("""
             // Scalars short, failures shorter.
-            { "trash_days": 7, "failed_runs_days": 0.5, "object_grace_hours": 2, }
+            { "trash_days": 7, "failed_runs_days": 0.5, "object_grace_hours": 2, "downsample_after_days": 14, "downsample_bucket": 1000, }
             """);
 
         Assert.Equal(TimeSpan.FromDays(7), policy.TrashFor);
         Assert.Equal(TimeSpan.FromHours(12), policy.FailedRunsFor);
         Assert.Equal(TimeSpan.FromHours(2), policy.ObjectGrace);
+        Assert.Equal(TimeSpan.FromDays(14), policy.DownsampleAfter);
+        Assert.Equal(1000, policy.DownsampleBucket);
         Assert.Null(RetentionPolicy.Parse("{ \"failed_runs_days\": null }").FailedRunsFor);
+        Assert.Null(RetentionPolicy.Parse("{ \"downsample_after_days\": null }").DownsampleAfter);
     }
 
     [Theory]
@@ -38,6 +43,9 @@ public sealed class RetentionPolicyTests
     [InlineData("{ \"trash_days\": \"30\" }", "\"trash_days\" must be a number")]
     [InlineData("{ \"trash_days\": null }", "\"trash_days\" must be a number")]
     [InlineData("{ \"object_grace_hours\": 0 }", "\"object_grace_hours\" must be a number from 1")]
+    [InlineData("{ \"downsample_bucket\": 1 }", "\"downsample_bucket\" must be a number from 2 to 1000000")]
+    [InlineData("{ \"downsample_bucket\": 10.5 }", "\"downsample_bucket\" must be a whole number")]
+    [InlineData("{ \"downsample_after_days\": -3 }", "(or null never to downsample)")]
     [InlineData("[30]", "must hold one JSON object")]
     [InlineData("{ trash_days: 30 }", "is not JSON")]
     public void Anything_else_is_refused_naming_the_file_and_the_field(string text, string expected)

@@ -81,7 +81,7 @@ public sealed class RunTrashTests
         // A run with the same id back in the home (copied in by hand) is never overwritten by a restore.
         RunTrash.Delete(store, runId, "duplicate");
         var entry = Path.Combine(RunTrash.EntryDirectory(home.Path, runId), RunTrash.RunFolderName);
-        CopyFolder(entry, ReproHome.RunDirectory(home.Path, runId));
+        FolderCopy.Copy(entry, ReproHome.RunDirectory(home.Path, runId));
         File.WriteAllText(Path.Combine(ReproHome.RunDirectory(home.Path, runId), "marker"), "the copy in the home");
         var conflict = Assert.Throws<IOException>(() => RunTrash.Restore(store, runId));
         Assert.Contains("already", conflict.Message, StringComparison.Ordinal);
@@ -129,16 +129,5 @@ public sealed class RunTrashTests
         // Deleting it again completes normally over the stray record.
         RunTrash.Delete(new RunStore(home.Path), runId, "again");
         Assert.Equal([runId], RunTrash.List(home.Path).Select(r => r.RunId));
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

@@ -10,6 +10,7 @@ namespace Repro.Runtime.Tests.Storage.Postgres;
 /// Shipping with real processes against a real server that fails: a 30-second outage under four live ranks, and a
 /// shipper killed with SIGKILL in the middle of a batch. Every event ends in the store exactly once.
 /// </summary>
+[Collection(SequentialRuns.Name)] // it starts runs, and a process has one run at a time
 public sealed class PostgresFaultTests(PostgresDatabases databases) : IClassFixture<PostgresDatabases>
 {
     [SkippableFact]

@@ -10,6 +10,7 @@ namespace Repro.Runtime.Tests.Storage.Postgres;
 /// What a training process sees of the store when it fails: nothing on its logging calls, one warning per outage
 /// and one line when shipping resumes; and what happens to damaged WAL records and concurrent migrations.
 /// </summary>
+[Collection(SequentialRuns.Name)] // it starts runs, and a process has one run at a time
 public sealed class PostgresOutageTests(PostgresDatabases databases) : IClassFixture<PostgresDatabases>
 {
     [SkippableFact]

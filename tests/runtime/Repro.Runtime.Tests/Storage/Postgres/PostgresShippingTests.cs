@@ -9,6 +9,7 @@ namespace Repro.Runtime.Tests.Storage.Postgres;
 /// Runs shipped into a real PostgreSQL read back exactly as the local WAL reads them; shipping again sends nothing
 /// twice; one shipper at a time holds a run; the schema is checked at connect; a password is never recorded.
 /// </summary>
+[Collection(SequentialRuns.Name)] // it starts runs, and a process has one run at a time
 public sealed class PostgresShippingTests(PostgresDatabases databases) : IClassFixture<PostgresDatabases>
 {
     [SkippableFact]

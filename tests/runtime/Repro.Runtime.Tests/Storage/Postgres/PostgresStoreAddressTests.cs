@@ -1,8 +1,10 @@
+using Repro.Tests.Shared;
 using Repro.Storage.Postgres;
 
 namespace Repro.Runtime.Tests.Storage.Postgres;
 
 /// <summary>The store's address as users write it: libpq-style URLs and Npgsql connection strings, and a password that never shows.</summary>
+[Collection(SequentialRuns.Name)] // it starts runs, and a process has one run at a time
 public sealed class PostgresStoreAddressTests
 {
     [Theory]

@@ -1,0 +1,10 @@
+# Sourced by the whole-process benchmarks here: builds the repro CLI in Release and defines `repro` (the command, as
+# an array), `root` (the checkout) and `work` (a fresh folder, removed on exit unless KEEP=1) with REPRO_HOME in it.
+# `build_scalar_writer` builds eng/benchmarks/ScalarWriter into $work/writer for the scripts that need long runs.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+dotnet build "$root/tools/Repro.Cli" -c Release -nologo -v:q >/dev/null
+repro=(dotnet "$root/artifacts/bin/Repro.Cli/release/repro.dll")
+work=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+export REPRO_HOME="$work/home"
+build_scalar_writer() { dotnet build "$root/eng/benchmarks/ScalarWriter" -c Release -nologo -v:q -o "$work/writer" >/dev/null; }

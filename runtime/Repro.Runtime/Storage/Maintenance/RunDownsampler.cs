@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Repro.Events;
+using Repro.Pipeline;
+using Repro.Runs;
+using Repro.Wal;
+
+namespace Repro.Storage.Maintenance;
+
+/// <summary>What downsampling did to one run.</summary>
+/// <param name="At">When.</param>
+/// <param name="BucketSize">The most raw values of one metric a bucket summarises.</param>
+/// <param name="RawScalars">Raw scalars replaced.</param>
+/// <param name="Buckets">Buckets (aggregate events) written in their place.</param>
+/// <param name="BytesBefore">The log's size before.</param>
+/// <param name="BytesAfter">The log's size after.</param>
+public sealed record DownsampleResult(DateTimeOffset At, int BucketSize, long RawScalars, long Buckets, long BytesBefore, long BytesAfter);
+
+/// <summary>
+/// Rewrites an ended run's log with its raw scalars replaced by buckets: for each stretch of consecutive scalars
+/// (cut wherever another event comes, and once a metric has <c>bucketSize</c> values), one <see cref="Aggregate"/>
+/// event per metric with count, min and max and their steps, mean, standard deviation, last value and step range,
+/// marked <c>downsampled</c>. Every other event is copied byte for byte with its sequence number and id; the buckets
+/// take the sequence numbers of the stretch they replace, the last one standing for the rest (<c>sequence_span</c>),
+/// so the log still reads 1, 2, 3… without a gap.
+/// <para>
+/// Crash safety: the new log is written and fsynced in <c>wal.downsampling/</c> beside the old one, then swapped in
+/// by two renames (<c>wal</c> → <c>wal.raw</c>, <c>wal.downsampling</c> → <c>wal</c>) before the raw log is deleted.
+/// Readers read <c>wal.raw</c> in the moment between the renames, and <see cref="Repair"/> (run first by every
+/// downsampling and gc) rolls an interrupted rewrite back, or an interrupted swap forward.
+/// </para>
+/// </summary>
+public static class RunDownsampler
+{
+    /// <summary>The record of a downsampling, kept inside the rewritten <c>wal</c> folder.</summary>
+    public const string RecordFileName = "downsampled.json";
+
+    private const string RewritingFolder = "wal.downsampling";
+    private const string RawFolder = "wal.raw";
+    private const long SegmentSize = 64L * 1024 * 1024;
+
+    /// <summary>The record of run folder <paramref name="runDirectory"/>'s downsampling, or null when its log is raw.</summary>
+    public static DownsampleResult? Read(string runDirectory)
+    {
+        var path = Path.Combine(ReproHome.WalDirectory(runDirectory), RecordFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            return new DownsampleResult(
+                DateTimeOffset.Parse(root.GetProperty("at").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                root.GetProperty("bucket_size").GetInt32(),
+                root.GetProperty("raw_scalars").GetInt64(),
+                root.GetProperty("buckets").GetInt64(),
+                root.GetProperty("bytes_before").GetInt64(),
+                root.GetProperty("bytes_after").GetInt64());
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path} is not a downsampling record: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Rolls back a rewrite a crash interrupted, or finishes an interrupted swap; does nothing otherwise.</summary>
+    public static void Repair(string runDirectory)
+    {
+        var wal = Path.Combine(runDirectory, "wal");
+        var rewriting = Path.Combine(runDirectory, RewritingFolder);
+        var raw = Path.Combine(runDirectory, RawFolder);
+        if (Directory.Exists(rewriting))
+        {
+            if (Directory.Exists(wal))
+            {
+                Directory.Delete(rewriting, recursive: true); // the old log is still in place: roll back
+            }
+            else if (Directory.Exists(raw))
+            {
+                Directory.Move(rewriting, wal); // complete and fsynced before the old log was moved aside: roll forward
+            }
+
+            DirectorySync.Flush(runDirectory);
+        }
+
+        if (Directory.Exists(raw) && Directory.Exists(wal))
+        {
+            Directory.Delete(raw, recursive: true);
+            DirectorySync.Flush(runDirectory);
+        }
+    }
+
+    /// <summary>
+    /// Downsamples the ended run in <paramref name="runDirectory"/>. Returns null when its log holds no raw scalars
+    /// (already downsampled, or none logged).
+    /// </summary>
+    /// <exception cref="IOException">The run is still being written.</exception>
+    /// <exception cref="InvalidDataException">Its log is damaged (the message says where): a damaged log is never rewritten.</exception>
+    public static DownsampleResult? Downsample(string runDirectory, int bucketSize, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bucketSize, 2);
+        Repair(runDirectory);
+        using var writerLock = RunLock.TryAcquire(runDirectory) ?? throw new IOException($"The run in {runDirectory} is still being written; it is downsampled once it has ended.");
+        var manifest = RunManifestJson.Read(ReproHome.ManifestPath(runDirectory));
+        if (manifest.Status == RunStatus.Running)
+        {
+            throw new IOException($"The run in {runDirectory} has not been recovered yet; read it once (repro runs show) and gc again.");
+        }
+
+        var wal = Path.Combine(runDirectory, "wal");
+        if (!Validate(wal, manifest.LastSequence))
+        {
+            return null;
+        }
+
+        var rewriting = Path.Combine(runDirectory, RewritingFolder);
+        ReproHome.CreateOwnerOnlyDirectory(rewriting);
+        var counts = Rewrite(wal, rewriting, bucketSize);
+        var result = new DownsampleResult(now, bucketSize, counts.RawScalars, counts.Buckets, FolderSize.Of(wal), FolderSize.Of(rewriting));
+        AtomicFile.WriteAllText(Path.Combine(rewriting, RecordFileName), Serialize(result));
+        DirectorySync.Flush(rewriting);
+
+        var raw = Path.Combine(runDirectory, RawFolder);
+        Directory.Move(wal, raw);
+        Directory.Move(rewriting, wal);
+        DirectorySync.Flush(runDirectory);
+        Directory.Delete(raw, recursive: true);
+        DirectorySync.Flush(runDirectory);
+        return result;
+    }
+
+    /// <summary>Reads the whole log; true when it holds raw scalars. Any damage stops the downsampling.</summary>
+    private static bool Validate(string wal, ulong lastSequence)
+    {
+        var problems = new List<WalCorruption>();
+        var scalars = false;
+        foreach (var record in new WalRecordSequence(wal, problems.Add, lastSequence, null))
+        {
+            scalars |= record.Record.BodyCase == Record.BodyOneofCase.Scalars;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"The log in {wal} is damaged ({problems[0]}{(problems.Count > 1 ? $", and {problems.Count - 1} more" : "")}); it is not downsampled. 'repro verify' says more.");
+        }
+
+        return scalars;
+    }
+
+    private static (long RawScalars, long Buckets) Rewrite(string wal, string rewriting, int bucketSize)
+    {
+        var metrics = new Dictionary<uint, Event>();
+        var window = new Stretch(bucketSize);
+        SegmentedWal? output = null;
+        try
+        {
+            foreach (var segment in WalReader.ListSegments(wal))
+            {
+                foreach (var raw in WalReader.ReadSegment(segment))
+                {
+                    var record = Record.Parser.ParseFrom(raw.Payload.Span);
+                    switch (record.BodyCase)
+                    {
+                        case Record.BodyOneofCase.Header:
+                            // The new segments get headers of their own, with the same run and source.
+                            var header = record.Header;
+                            output ??= new SegmentedWal(rewriting, SegmentSize, index => RecordBuffer.SegmentHeader(new Ulid(header.RunId.Span), index, header.Source));
+                            break;
+                        case Record.BodyOneofCase.Event:
+                            window.Flush(output!);
+                            if (record.Event.ValueCase == Event.ValueOneofCase.MetricDeclared)
+                            {
+                                metrics[record.Event.MetricDeclared.MetricId] = record.Event;
+                            }
+
+                            output!.Write(Frame(raw.Payload.Span));
+                            break;
+                        case Record.BodyOneofCase.Scalars:
+                            foreach (var scalar in WalEventReader.Expand(record.Scalars, metrics, ByteString.Empty, null))
+                            {
+                                if (window.IsFullFor(scalar))
+                                {
+                                    window.Flush(output!);
+                                }
+
+                                window.Add(scalar);
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            window.Flush(output!);
+            output?.Dispose();
+            output = null;
+            return (window.RawScalars, window.Buckets);
+        }
+        finally
+        {
+            output?.DisposeQuietly();
+        }
+    }
+
+    internal static byte[] Frame(ReadOnlySpan<byte> payload)
+    {
+        var frame = new byte[WalFraming.FrameSize(payload.Length)];
+        payload.CopyTo(frame.AsSpan(WalFormat.HeaderSize));
+        WalFraming.FrameInPlace(frame, payload.Length);
+        return frame;
+    }
+
+    private static string Serialize(DownsampleResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("at", result.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteNumber("bucket_size", result.BucketSize);
+            json.WriteNumber("raw_scalars", result.RawScalars);
+            json.WriteNumber("buckets", result.Buckets);
+            json.WriteNumber("bytes_before", result.BytesBefore);
+            json.WriteNumber("bytes_after", result.BytesAfter);
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>A stretch of consecutive raw scalars being gathered into one bucket per metric.</summary>
+    private sealed class Stretch(int bucketSize)
+    {
+        private readonly List<Event> _scalars = [];
+        private readonly Dictionary<string, ScalarBucket> _buckets = new(StringComparer.Ordinal);
+        private readonly List<ScalarBucket> _order = [];
+        private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+        public long RawScalars { get; private set; }
+
+        public long Buckets { get; private set; }
+
+        public bool IsFullFor(Event scalar) => _counts.GetValueOrDefault(scalar.Name) >= bucketSize;
+
+        public void Add(Event scalar)
+        {
+            _scalars.Add(scalar);
+            _counts[scalar.Name] = _counts.GetValueOrDefault(scalar.Name) + 1;
+            if (_buckets.TryGetValue(scalar.Name, out var bucket))
+            {
+                bucket.Add(scalar);
+            }
+            else
+            {
+                bucket = new ScalarBucket(scalar);
+                _buckets[scalar.Name] = bucket;
+                _order.Add(bucket);
+            }
+        }
+
+        /// <summary>Writes one bucket per metric, in the order the metrics first came, numbered from the stretch's first sequence.</summary>
+        public void Flush(SegmentedWal output)
+        {
+            if (_scalars.Count == 0)
+            {
+                return;
+            }
+
+            var first = _scalars[0].Sequence;
+            var span = _scalars[^1].Sequence - first + 1;
+            for (var i = 0; i < _order.Count; i++)
+            {
+                var bucket = _order[i];
+                var evt = new Event
+                {
+                    // The id of the i-th raw scalar replaced: unique in the run, and the same whenever the same log is downsampled.
+                    EventId = _scalars[i].EventId,
+                    Sequence = first + (ulong)i,
+                    TimestampUnixNanos = bucket.Last.TimestampUnixNanos,
+                    Step = bucket.Last.Step,
+                    Name = bucket.First.Name,
+                    Aggregate = bucket.ToAggregate(),
+                };
+                evt.Tags.Add(bucket.First.Tags);
+                if (i == _order.Count - 1 && span > (ulong)_order.Count)
+                {
+                    evt.SequenceSpan = span - (ulong)i;
+                }
+
+                output.Write(Frame(new Record { Event = evt }.ToByteArray()));
+            }
+
+            RawScalars += _scalars.Count;
+            Buckets += _order.Count;
+            _scalars.Clear();
+            _buckets.Clear();
+            _order.Clear();
+            _counts.Clear();
+        }
+    }
+}
