@@ -55,6 +55,7 @@ public static class ReproCli
         root.Subcommands.Add(ReportCommand.Create(home));
         root.Subcommands.Add(RerunCommand.Create(home));
         root.Subcommands.Add(EventsCommand.Create(home));
+        root.Subcommands.Add(WatchCommand.Create(home));
         root.Subcommands.Add(ExportCommand.Create(home));
         root.Subcommands.Add(IndexCommand.Create(home));
         root.Subcommands.Add(AuditCommand.Create(home));

@@ -43,4 +43,19 @@ internal static partial class ReproLog
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Run {RunId}: shipping to the central store resumed; it holds events up to {Cursor}")]
     public static partial void ShippingResumed(ILogger logger, string runId, ulong cursor);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "Alert {Rule}: {Message}")]
+    public static partial void AlertFired(ILogger logger, string rule, string message);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "The alert callback threw on alert {Rule}; the next alerts still come")]
+    public static partial void AlertCallbackFailed(ILogger logger, string rule, Exception exception);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "The alert callback was still running {Seconds} s after the run ended; it was left to finish on its own")]
+    public static partial void AlertCallbackAbandoned(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "{Message}")]
+    public static partial void HomeGrowing(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Debug, Message = "The home's growth could not be checked: {Problem}")]
+    public static partial void HomeGrowthUnknown(ILogger logger, string problem);
 }

@@ -119,6 +119,14 @@ public static class EventJsonWriter
                 }
 
                 break;
+            case Event.ValueOneofCase.Alert:
+                writer.WriteString("rule", evt.Alert.Rule);
+                writer.WriteString("kind", evt.Alert.Kind);
+                writer.WriteString("metric", evt.Alert.Metric);
+                WriteDouble(writer, "value", evt.Alert.Value);
+                WriteDouble(writer, "threshold", evt.Alert.Threshold);
+                writer.WriteString("message", evt.Alert.Message);
+                break;
             case Event.ValueOneofCase.Histogram:
                 WriteDoubles(writer, "bounds", evt.Histogram.Bounds);
                 writer.WriteStartArray("counts");
@@ -252,6 +260,7 @@ public static class EventJsonWriter
         Event.ValueOneofCase.Dropped => "events_dropped",
         Event.ValueOneofCase.TagMoved => "tag_moved",
         Event.ValueOneofCase.Split => "split",
+        Event.ValueOneofCase.Alert => "alert",
         _ => "unknown",
     };
 

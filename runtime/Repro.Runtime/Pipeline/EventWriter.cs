@@ -35,6 +35,10 @@ internal sealed class EventWriter : IDisposable
     private readonly RecordBuffer _records;
     private readonly WriterMetrics _metricStates;
     private readonly List<Event> _summaries = [];
+    private readonly Alerts.AlertEvaluator? _alerts;
+    private readonly Action<Event>? _onAlert;
+    private readonly List<Event> _fired = [];
+    private bool _endWritten;
     private long _lastSyncTicks = Stopwatch.GetTimestamp();
     private long _droppedReported;
     private long _lastDropReportTicks;
@@ -42,8 +46,13 @@ internal sealed class EventWriter : IDisposable
     private bool _stopped;
     private volatile Exception? _failure;
 
-    public EventWriter(string walDirectory, Ulid runId, Source source, EventPipelineOptions options, MetricRegistry metrics, RunClock clock, ILogger logger, Action<Exception>? onFault = null)
+    // alerts: the run's alert rules, evaluated on every pass (null when it has none); onAlert: called on this thread
+    // with each alert event once it has its sequence number, and must not block.
+    public EventWriter(string walDirectory, Ulid runId, Source source, EventPipelineOptions options, MetricRegistry metrics, RunClock clock, ILogger logger, Action<Exception>? onFault = null,
+        Alerts.AlertEvaluator? alerts = null, Action<Event>? onAlert = null)
     {
+        _alerts = alerts;
+        _onAlert = onAlert;
         _options = options;
         _clock = clock;
         _logger = logger;
@@ -186,6 +195,9 @@ internal sealed class EventWriter : IDisposable
                 if (next.Event.Lifecycle?.Kind is Lifecycle.Types.Kind.Finished or Lifecycle.Types.Kind.Failed)
                 {
                     AppendOpenSummaries(); // the run's last intervals, before it says it has ended
+                    _alerts?.OnLifecycle(next.Event, _fired);
+                    AppendAlerts(next.Ticks); // the failure's alert too: the end event stays the log's last word
+                    _endWritten = true;
                 }
 
                 _records.AppendEvent(next.Event, next.Ticks);
@@ -219,6 +231,13 @@ internal sealed class EventWriter : IDisposable
             {
                 _records.AppendEvent(open, Stopwatch.GetTimestamp());
             }
+        }
+
+        if (_alerts is not null && !_endWritten)
+        {
+            var now = Stopwatch.GetTimestamp();
+            _alerts.Tick(now, _fired); // stalls are noticed on idle passes too
+            AppendAlerts(now);
         }
 
         ReportDropsIfChanged(final);
@@ -285,8 +304,12 @@ internal sealed class EventWriter : IDisposable
             if (_metricStates.DeclareIfNew(_batch[i].MetricId) is { } declaration)
             {
                 _records.AppendEvent(declaration, _batch[i].Timestamp);
+                _alerts?.Declare(_batch[i].MetricId, declaration.Name, declaration.MetricDeclared.ValueType is 2 or 3);
             }
         }
+
+        // Before the aggregators fold values away: rules see every value logged.
+        _alerts?.Evaluate(_batch.AsSpan(0, count), _fired);
 
         count = _metricStates.Process(_batch.AsSpan(0, count), _summaries);
         if (count > 0)
@@ -300,6 +323,33 @@ internal sealed class EventWriter : IDisposable
         }
 
         _summaries.Clear();
+        AppendAlerts(now); // after the values that fired them, in the same pass
+    }
+
+    /// <summary>Writes the alerts fired so far and hands each, numbered, to the run.</summary>
+    private void AppendAlerts(long ticks)
+    {
+        if (_fired.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var alert in _fired)
+        {
+            _records.AppendEvent(alert, ticks);
+            try
+            {
+                _onAlert?.Invoke(alert);
+            }
+#pragma warning disable CA1031 // The run's hand-off only queues; whatever it throws must not stop the writer.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Diagnostics.ReproLog.WriterFailed(_logger, e);
+            }
+        }
+
+        _fired.Clear();
     }
 
     private void AppendOpenSummaries()

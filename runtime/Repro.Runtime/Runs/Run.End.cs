@@ -61,6 +61,7 @@ public sealed partial class Run
         }
         finally
         {
+            FinishAlerts();
             try
             {
                 var writerFailure = _writer.Failure;

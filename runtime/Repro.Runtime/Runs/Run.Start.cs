@@ -41,7 +41,8 @@ public sealed partial class Run
             Build = build,
             ReferencedBuilds = BuildStamp.ReadReferenced(program),
             Warnings = ProvenanceWarnings(build, Environment.CurrentDirectory),
-            Tags = RunTags.Redact(options.Tags),
+            Tags = RunTags.Redact(Pseudonymize(options, out var pseudonymKeyId)),
+            PseudonymKeyId = pseudonymKeyId,
             RerunOf = options.ResolveRerunOf(),
             Note = options.Note is null ? null : Security.SecretRedactor.Redact(options.Note),
             Environment = RunEnvironment.Capture() with
@@ -104,6 +105,22 @@ public sealed partial class Run
     }
 
     /// <summary>What makes the program's provenance doubtful: a dirty build, or a working tree at another commit.</summary>
+    /// <summary>The start tags with the values of <see cref="RunOptions.PseudonymizedTags"/> replaced by keyed pseudonyms.</summary>
+    /// <exception cref="ArgumentException">Tags are to be pseudonymised but no key is set, or the key is unusable.</exception>
+    private static IReadOnlyDictionary<string, string>? Pseudonymize(RunOptions options, out string? keyId)
+    {
+        keyId = null;
+        if (options.PseudonymizedTags is not { Count: > 0 } keys || options.Tags is null || !options.Tags.Keys.Any(keys.Contains))
+        {
+            return options.Tags;
+        }
+
+        var pseudonymizer = Security.Pseudonymizer.FromEnvironment()
+            ?? throw new ArgumentException($"PseudonymizedTags needs a key: set {Security.Pseudonymizer.KeyVariable} or {Security.Pseudonymizer.KeyFileVariable} (at least {Security.Pseudonymizer.MinimumKeyBytes} bytes).", nameof(options));
+        keyId = pseudonymizer.KeyId;
+        return options.Tags.ToDictionary(t => t.Key, t => keys.Contains(t.Key) ? pseudonymizer.Pseudonymize(t.Value) : t.Value, StringComparer.Ordinal);
+    }
+
     internal static IReadOnlyList<string> ProvenanceWarnings(BuildStamp build, string workingDirectory)
     {
         var warnings = new List<string>();

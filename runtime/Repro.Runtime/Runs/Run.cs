@@ -55,7 +55,8 @@ public sealed partial class Run : IDisposable
         _manifest.Logger = _logger;
         var walDirectory = ReproHome.WalDirectory(directory);
         ReproHome.CreateOwnerOnlyDirectory(walDirectory);
-        _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger, OnWriterFault);
+        var alerts = StartAlerts(options);
+        _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger, OnWriterFault, alerts, alerts is null ? null : PostAlert);
         if (options.ResolvePublishMetrics())
         {
             _meter = new Telemetry.RunMeter(id.ToString(), (int)source.Rank, () => _latest.Snapshot(_metrics), () => _writer.Dropped);
@@ -73,6 +74,7 @@ public sealed partial class Run : IDisposable
         _uploadGrace = options.ArtifactUploadGrace;
         StartUploads(options);
         StartShipping(options, options.ResolveStore());
+        StartGrowthCheck();
         if (options.HookProcessEvents)
         {
             _hooks = new ProcessHooks(EndQuietly);

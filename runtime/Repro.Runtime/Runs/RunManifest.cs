@@ -94,6 +94,21 @@ public sealed record RunManifest
     // Manifests written before this property existed read as empty, not null.
     private readonly IReadOnlyList<string> _warnings = [];
 
+    /// <summary>The id of the key that made the run's pseudonyms (never the key), when it has any.</summary>
+    public string? PseudonymKeyId { get; init; }
+
+    /// <summary>The alerts that fired while the run was going (the first <see cref="MaxAlerts"/>; <see cref="AlertCount"/> counts all).</summary>
+    public IReadOnlyList<AlertSummary> Alerts { get => _alerts; init => _alerts = value ?? []; }
+
+    // Manifests written before this property existed read as empty, not null.
+    private readonly IReadOnlyList<AlertSummary> _alerts = [];
+
+    /// <summary>How many alerts fired, all told (the log holds every one as an <c>alert</c> event).</summary>
+    public long AlertCount { get; init; }
+
+    /// <summary>The most alerts the manifest lists.</summary>
+    public const int MaxAlerts = 100;
+
     /// <summary>What the run observed about its own determinism (seeds, threads, precision switches, cuBLAS), when recorded.</summary>
     public DeterminismReport? Determinism { get; init; }
 
@@ -103,3 +118,12 @@ public sealed record RunManifest
     // Manifests written before this property existed read as empty, not null.
     private readonly RunLineage _lineage = RunLineage.Empty;
 }
+
+/// <summary>An alert in the manifest.</summary>
+/// <param name="Rule">The rule that fired, in words.</param>
+/// <param name="Kind">not_finite, above, below, spike, stall, failed or out_of_memory.</param>
+/// <param name="Metric">The metric, or null for rules on the whole run.</param>
+/// <param name="Step">The step it fired at.</param>
+/// <param name="Sequence">The alert event's sequence number in the log.</param>
+/// <param name="Message">What happened.</param>
+public sealed record AlertSummary(string Rule, string Kind, string? Metric, long Step, ulong Sequence, string Message);

@@ -124,6 +124,26 @@ public sealed class RunOptions
     /// </summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
+    /// <summary>
+    /// Rules evaluated while the run is going (<see cref="Alerts.AlertRule"/>: not finite, above, below, spike, stall,
+    /// failed). The writer thread evaluates them on the values it writes, so logging costs the same; each firing is an
+    /// <c>alert</c> event, a line in the manifest and a call of <see cref="OnAlert"/>. See <c>docs/alerts.md</c>.
+    /// </summary>
+    public IReadOnlyList<Alerts.AlertRule>? Alerts { get; init; }
+
+    /// <summary>
+    /// Called for every alert, on a thread of its own and in order: a callback that throws is logged and the next
+    /// alert still comes; one that hangs never holds up logging (alerts past 256 waiting are dropped and counted).
+    /// </summary>
+    public Action<Alerts.AlertFired>? OnAlert { get; init; }
+
+    /// <summary>
+    /// Tag keys whose values are identifiers to keep joinable but not readable (a user or customer id): their values are
+    /// replaced by keyed pseudonyms (<see cref="Security.Pseudonymizer"/>, key from <c>REPRO_PSEUDONYM_KEY</c> or
+    /// <c>REPRO_PSEUDONYM_KEY_FILE</c>) before anything is written, and the key's id goes into the manifest.
+    /// </summary>
+    public IReadOnlyCollection<string>? PseudonymizedTags { get; init; }
+
     /// <summary>A note for people: what this run tries, what changed since the last one.</summary>
     public string? Note { get; init; }
 
@@ -169,6 +189,11 @@ public sealed class RunOptions
         if (Note is not null)
         {
             Runs.RunTags.ValidateNote(Note);
+        }
+
+        if (Alerts is not null && Alerts.Any(rule => rule is null))
+        {
+            throw new ArgumentException("Alerts cannot hold null rules.", nameof(Alerts));
         }
 
         if (JobId is { Length: > MaxNameLength } || (JobId is not null && JobId.Any(char.IsControl)))

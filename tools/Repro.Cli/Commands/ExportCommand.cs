@@ -32,6 +32,7 @@ internal static class ExportCommand
                     context.Error.WriteLine($"repro: {problem}");
                 }
 
+                Audit(context, id, "tensorboard", written.Path, written.Scalars + written.Histograms + written.Texts + written.HParams);
                 context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Wrote {written.Path}: {written.Scalars} scalars, {written.Histograms} histograms, {written.Texts} texts, {written.HParams} hyperparameters. View it with: tensorboard --logdir {Path.GetDirectoryName(written.Path)}"));
                 return written.Problems.Count == 0 ? 0 : 1;
@@ -44,9 +45,19 @@ internal static class ExportCommand
                 context.Error.WriteLine($"repro: {problem}");
             }
 
+            Audit(context, id, "jsonl", parse.GetValue(output)!.FullName, result.Delivered);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Exported {result.Delivered} events of run {id} (through event {result.Cursor})."));
             return result.Problems.Count == 0 ? 0 : 1;
         }));
         return export;
     }
+
+    /// <summary>An export takes a run's record out of the home: the audit log says who, where to and how much.</summary>
+    private static void Audit(CommandContext context, string runId, string format, string destination, long events) =>
+        Repro.Storage.Audit.AuditLog.Append(context.Store.Home, "run export", [runId], details: new Dictionary<string, string>
+        {
+            ["format"] = format,
+            ["to"] = destination,
+            ["events"] = events.ToString(CultureInfo.InvariantCulture),
+        });
 }

@@ -78,7 +78,14 @@ internal static class RunsCommand
                 set[parsed.Key] = parsed.Value;
             }
 
-            var manifest = context.Store.Annotate(context.RunId(parse.GetValue(runId)!), set, parse.GetValue(remove) ?? [], note: null);
+            var removed = parse.GetValue(remove) ?? [];
+            var manifest = context.Store.Annotate(context.RunId(parse.GetValue(runId)!), set, removed, note: null);
+            Repro.Storage.Audit.AuditLog.Append(context.Store.Home, "run tag", [manifest.RunId], details: new Dictionary<string, string>
+            {
+                // The values as the run's annotations keep them: masked where the key names a secret.
+                ["set"] = string.Join(", ", set.Keys.Select(key => $"{key}={manifest.Tags.GetValueOrDefault(key)}")),
+                ["removed"] = string.Join(", ", removed),
+            });
             context.Output.WriteLine($"Run {manifest.RunId} tags: {(manifest.Tags.Count == 0 ? "none" : RunTables.FormatTags(manifest.Tags))}");
             return 0;
         }));

@@ -146,6 +146,15 @@ internal static class RunTables
             Row("Warning", warning);
         }
 
+        if (m.AlertCount > 0)
+        {
+            Row("Alerts", string.Create(CultureInfo.InvariantCulture, $"{m.AlertCount} fired{(m.AlertCount > m.Alerts.Count ? $" (the first {m.Alerts.Count} listed; 'repro events' has every one)" : string.Empty)}"));
+            foreach (var alert in m.Alerts)
+            {
+                Row("Alert", string.Create(CultureInfo.InvariantCulture, $"{alert.Kind} at step {alert.Step} (event {alert.Sequence}): {alert.Message}"));
+            }
+        }
+
         if (m.Recovery is { } recovery)
         {
             Row("Recovery", $"{FormatTime(recovery.RecoveredAt)}: cut {recovery.TruncatedBytes.ToString(CultureInfo.InvariantCulture)} bytes of torn tail"
@@ -171,6 +180,7 @@ internal static class RunTables
                 Event.ValueOneofCase.Dropped => e.Dropped.Total.ToString(CultureInfo.InvariantCulture) + " dropped (" + e.Dropped.Policy + ")",
                 Event.ValueOneofCase.Text => e.Text.Message,
                 Event.ValueOneofCase.Aggregate => Bucket(e.Aggregate),
+                Event.ValueOneofCase.Alert => e.Alert.Kind + ": " + e.Alert.Message,
                 _ => string.Empty,
             };
             table.AddRow(

@@ -40,6 +40,12 @@ public sealed record RetentionPolicy
     /// <summary>The most raw values of one metric a downsampled bucket summarises (100 by default).</summary>
     public int DownsampleBucket { get; init; } = 100;
 
+    /// <summary>
+    /// When the home grows faster than this many megabytes (10^6 bytes) a day, measured at each run's start, the run
+    /// records a warning and logs it; null (the default) never warns.
+    /// </summary>
+    public double? GrowthWarningMegabytesPerDay { get; init; }
+
     /// <summary>The policy file of <paramref name="home"/>.</summary>
     public static string PathOf(string home) => Path.Combine(home, FileName);
 
@@ -83,6 +89,7 @@ public sealed record RetentionPolicy
                     "object_grace_hours" => policy with { ObjectGrace = TimeSpan.FromHours(Number(field, source, 1, 87_600)!.Value) },
                     "downsample_after_days" => policy with { DownsampleAfter = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
                     "downsample_bucket" => policy with { DownsampleBucket = (int)Whole(field, source, 2, 1_000_000) },
+                    "growth_warning_mb_per_day" => policy with { GrowthWarningMegabytesPerDay = Number(field, source, 0.001, 1e12) },
                     _ => throw new InvalidDataException($"{source}: unknown field \"{field.Name}\"; the fields are {string.Join(", ", s_fields)}."),
                 };
             }
@@ -93,15 +100,16 @@ public sealed record RetentionPolicy
 
     /// <summary>The policy as a user would write it, for messages and the audit log.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={Days(FailedRunsFor)}, object_grace_hours={ObjectGrace.TotalHours:0.###}, downsample_after_days={Days(DownsampleAfter)}, downsample_bucket={DownsampleBucket}");
+        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={Days(FailedRunsFor)}, object_grace_hours={ObjectGrace.TotalHours:0.###}, downsample_after_days={Days(DownsampleAfter)}, downsample_bucket={DownsampleBucket}, growth_warning_mb_per_day={(GrowthWarningMegabytesPerDay is { } growth ? growth.ToString("0.###", CultureInfo.InvariantCulture) : "never")}");
 
-    private static readonly string[] s_fields = ["trash_days", "failed_runs_days", "object_grace_hours", "downsample_after_days", "downsample_bucket"];
+    private static readonly string[] s_fields = ["trash_days", "failed_runs_days", "object_grace_hours", "downsample_after_days", "downsample_bucket", "growth_warning_mb_per_day"];
 
     /// <summary>The fields that may be null, and what null means.</summary>
     private static readonly Dictionary<string, string> s_nullable = new(StringComparer.Ordinal)
     {
         ["failed_runs_days"] = "null to keep failed runs",
         ["downsample_after_days"] = "null never to downsample",
+        ["growth_warning_mb_per_day"] = "null never to warn",
     };
 
     private static string Days(TimeSpan? days) => days is { } d ? d.TotalDays.ToString("0.###", CultureInfo.InvariantCulture) : "never";

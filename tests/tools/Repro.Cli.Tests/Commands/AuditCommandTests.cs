@@ -3,6 +3,7 @@ using Repro.Storage.Audit;
 namespace Repro.Cli.Tests.Commands;
 
 /// <summary><c>repro audit</c> lists what administrators did to the home and <c>--verify</c> fails on a broken chain.</summary>
+[Collection(Repro.Tests.Shared.SequentialRuns.Name)]
 public sealed class AuditCommandTests
 {
     [Fact]
@@ -28,5 +29,26 @@ public sealed class AuditCommandTests
         Assert.Equal(1, broken.ExitCode);
         Assert.Contains("line 1: record 1 (index rebuild) was altered", broken.Error, StringComparison.Ordinal);
         Assert.Contains("Broken: 2 record(s)", broken.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tag_changes_and_exports_are_audited_with_secret_tag_values_masked()
+    {
+        using var cli = new CliHarness();
+        var runId = cli.RecordRun("a", 3);
+        var output = Path.Combine(cli.Home, "out.jsonl");
+
+        Assert.Equal(0, cli.Invoke("runs", "tag", runId, "owner=ana", "api_token=ghp_R3pr0T3stT0k3nAbCdEfGhIjKlMnOpQrSt12").ExitCode);
+        Assert.Equal(0, cli.Invoke("runs", "tag", runId, "--remove", "owner").ExitCode);
+        Assert.Equal(0, cli.Invoke("export", runId, "-o", output).ExitCode);
+
+        var records = AuditLog.Read(cli.Home).ToList();
+        Assert.Equal(["run tag", "run tag", "run export"], records.Select(r => r.Action));
+        Assert.All(records, r => Assert.Equal([runId], r.Runs));
+        Assert.Contains("owner=ana", records[0].Details["set"], StringComparison.Ordinal);
+        Assert.Equal("owner", records[1].Details["removed"]);
+        Assert.Equal(("jsonl", output, "6"), (records[2].Details["format"], records[2].Details["to"], records[2].Details["events"]));
+        Assert.DoesNotContain("ghp_R3pr0T3stT0k3n", File.ReadAllText(AuditLog.PathOf(cli.Home)), StringComparison.Ordinal);
+        Assert.True(AuditLog.Verify(cli.Home).Intact);
     }
 }

@@ -5,6 +5,7 @@ using Repro.Storage.Maintenance;
 namespace Repro.Cli.Tests.Commands;
 
 /// <summary><c>repro runs delete / restore / trash</c>, <c>repro gc</c> and <c>repro du</c> on real runs.</summary>
+[Collection(Repro.Tests.Shared.SequentialRuns.Name)]
 public sealed class MaintenanceCommandTests
 {
     [Fact]
@@ -74,7 +75,7 @@ public sealed class MaintenanceCommandTests
 
         var dry = cli.Invoke("gc", "--dry-run");
         Assert.Equal(0, dry.ExitCode);
-        Assert.Contains("Policy: trash_days=30, failed_runs_days=0, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100.", dry.Output, StringComparison.Ordinal);
+        Assert.Contains("Policy: trash_days=30, failed_runs_days=0, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100, growth_warning_mb_per_day=never.", dry.Output, StringComparison.Ordinal);
         Assert.Contains($"would trash run {failed}: failed 0 days ago", dry.Output, StringComparison.Ordinal);
         Assert.Contains("Will finish removing 1 run(s) an interrupted gc had taken out of the trash: 01JDQ4Z7Y3M5N8P2R6T9V0W1X2.", dry.Output, StringComparison.Ordinal);
         Assert.Contains("nothing was changed (--dry-run)", dry.Output, StringComparison.Ordinal);
@@ -90,7 +91,7 @@ public sealed class MaintenanceCommandTests
         Assert.Equal(0, cli.Invoke("runs", "show", finished).ExitCode);
 
         var audit = cli.Invoke("audit").Output;
-        Assert.Contains("retention change (from=trash_days=30, failed_runs_days=never, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100, to=trash_days=30, failed_runs_days=0, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100)", audit, StringComparison.Ordinal);
+        Assert.Contains("retention change (from=trash_days=30, failed_runs_days=never, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100, growth_warning_mb_per_day=never, to=trash_days=30, failed_runs_days=0, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100, growth_warning_mb_per_day=never)", audit, StringComparison.Ordinal);
         Assert.Contains($"gc {failed} 01JDQ4Z7Y3M5N8P2R6T9V0W1X2 (", audit, StringComparison.Ordinal);
         Assert.Contains("interrupted_runs_finished=1", audit, StringComparison.Ordinal);
     }

@@ -8,6 +8,7 @@ namespace Repro.Cli.Tests.Commands;
 /// Every command that reads runs gives the same answer from the central PostgreSQL store as from the local home, for
 /// the same runs pushed there: lists under every kind of filter and order, manifests, events, diffs and reports.
 /// </summary>
+[Collection(Repro.Tests.Shared.SequentialRuns.Name)] // it starts runs, and a process has one run at a time
 public sealed class StoreEquivalenceTests(PostgresDatabases databases) : IClassFixture<PostgresDatabases>
 {
     private static readonly MetricDeclaration s_loss = new("loss", options: new MetricOptions { Goal = MetricGoal.Minimize });

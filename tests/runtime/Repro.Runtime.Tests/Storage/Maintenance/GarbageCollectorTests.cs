@@ -88,7 +88,7 @@ public sealed class GarbageCollectorTests
         Assert.Contains("retention: failed", RunTrash.List(home.Path).Single().Reason, StringComparison.Ordinal);
         Assert.Equal([finished, kept], store.ListRuns().Select(r => r.RunId).Order(StringComparer.Ordinal));
         Assert.Equal(["retention change", "gc", "gc"], AuditLog.Read(home.Path).Select(r => r.Action));
-        Assert.Equal("trash_days=30, failed_runs_days=14, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100", AuditLog.Read(home.Path).First().Details["to"]);
+        Assert.Equal("trash_days=30, failed_runs_days=14, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100, growth_warning_mb_per_day=never", AuditLog.Read(home.Path).First().Details["to"]);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class RetentionPolicyTests
         Assert.Equal(TimeSpan.FromHours(24), policy.ObjectGrace);
         Assert.Equal(TimeSpan.FromDays(90), policy.DownsampleAfter);
         Assert.Equal(100, policy.DownsampleBucket);
-        Assert.Equal("trash_days=30, failed_runs_days=never, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100", policy.ToString());
+        Assert.Equal("trash_days=30, failed_runs_days=never, object_grace_hours=24, downsample_after_days=90, downsample_bucket=100, growth_warning_mb_per_day=never", policy.ToString());
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class RetentionPolicyTests
     {
         var policy = RetentionPolicy.Parse("""
             // Scalars short, failures shorter.
-            { "trash_days": 7, "failed_runs_days": 0.5, "object_grace_hours": 2, "downsample_after_days": 14, "downsample_bucket": 1000, }
+            { "trash_days": 7, "failed_runs_days": 0.5, "object_grace_hours": 2, "downsample_after_days": 14, "downsample_bucket": 1000, "growth_warning_mb_per_day": 500, }
             """);
 
         Assert.Equal(TimeSpan.FromDays(7), policy.TrashFor);
@@ -33,6 +33,7 @@ public sealed class RetentionPolicyTests
         Assert.Equal(TimeSpan.FromHours(2), policy.ObjectGrace);
         Assert.Equal(TimeSpan.FromDays(14), policy.DownsampleAfter);
         Assert.Equal(1000, policy.DownsampleBucket);
+        Assert.Equal(500, policy.GrowthWarningMegabytesPerDay);
         Assert.Null(RetentionPolicy.Parse("{ \"failed_runs_days\": null }").FailedRunsFor);
         Assert.Null(RetentionPolicy.Parse("{ \"downsample_after_days\": null }").DownsampleAfter);
     }

@@ -18,7 +18,7 @@ public sealed class PostgresOutageTests(PostgresDatabases databases) : IClassFix
     {
         var url = databases.NewDatabase();
         using var home = new TemporaryDirectory("repro-pg-down");
-        using var factory = new CollectingFactory();
+        using var factory = new CollectingLoggerFactory();
         databases.Server.Stop();
         Run run;
         try
@@ -94,46 +94,6 @@ public sealed class PostgresOutageTests(PostgresDatabases databases) : IClassFix
         {
             Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
             Thread.Sleep(20);
-        }
-    }
-
-    /// <summary>A user's logging set-up that keeps every message Repro logs.</summary>
-    private sealed class CollectingFactory : ILoggerFactory, ILogger
-    {
-        private readonly List<string> _messages = [];
-
-        public IReadOnlyList<string> Messages
-        {
-            get
-            {
-                lock (_messages)
-                {
-                    return [.. _messages];
-                }
-            }
-        }
-
-        public void AddProvider(ILoggerProvider provider)
-        {
-        }
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_messages)
-            {
-                _messages.Add(formatter(state, exception));
-            }
-        }
-
-        public void Dispose()
-        {
         }
     }
 }
