@@ -130,6 +130,25 @@ internal static class HyperparameterEmitter
         Line("}");
         Line(string.Empty);
 
+        // The dotted keys of the hyperparameters with a flag, this type's and its nested configurations' (prefixed by
+        // the nested key), for the runtime's redaction; nothing is emitted when none can have it.
+        void EmitKeys(string member, System.Collections.Generic.List<HyperparameterModel> flagged)
+        {
+            if (flagged.Count == 0 && nested.Count == 0)
+            {
+                return;
+            }
+
+            var ownKeys = "new string[] { " + string.Join(", ", flagged.Select(p => Literal(p.Key))) + " }";
+            var nestedKeys = nested.Select(n => $", ({Literal(n.Key)}, ((global::Repro.IHyperparameters?)this.{n.Name})?.{member})");
+            Line("/// <inheritdoc />");
+            Line($"public global::System.Collections.Generic.IReadOnlyCollection<string> {member} => global::Repro.Hyperparameters.HyperparameterKeys.Combine({ownKeys}{string.Concat(nestedKeys)});");
+            Line(string.Empty);
+        }
+
+        EmitKeys("SecretKeys", properties.Where(p => p.Secret).ToList());
+        EmitKeys("SensitiveKeys", properties.Where(p => p.Sensitive).ToList());
+
         Line("/// <inheritdoc />");
         Line("public string ToSummary()");
         Line("{");
@@ -147,7 +166,7 @@ internal static class HyperparameterEmitter
             }
 
             var suffix = (p.Unit is null ? string.Empty : " " + p.Unit) + (p.Description is null ? string.Empty : " — " + p.Description);
-            Line($"    summary.Append({Literal(p.Key.PadRight(width) + " = ")}).Append({Checks}.Show(this.{p.Name})).Append({Literal(suffix + "\n")});");
+            Line($"    summary.Append({Literal(p.Key.PadRight(width) + " = ")}).Append({Shown(p)}).Append({Literal(suffix + "\n")});");
         }
 
         Line("    return summary.ToString();");
@@ -166,7 +185,7 @@ internal static class HyperparameterEmitter
                 continue;
             }
 
-            Line($"    {Usage}.Append(usage, {Literal(p.Key)}, {Literal(UsageType(p))}, {Literal(UsageText(p))}, {Checks}.Show(this.{p.Name}));");
+            Line($"    {Usage}.Append(usage, {Literal(p.Key)}, {Literal(UsageType(p))}, {Literal(UsageText(p))}, {Shown(p)});");
         }
 
         Line("    return usage.ToString();");
@@ -180,6 +199,10 @@ internal static class HyperparameterEmitter
 
         return source.ToString();
     }
+
+    /// <summary>What the summary and --help show of a value: never a secret's or a sensitive value's text.</summary>
+    private static string Shown(HyperparameterModel p) =>
+        p.Secret ? Literal("***") : p.Sensitive ? Literal("(pseudonymised)") : $"{Checks}.Show(this.{p.Name})";
 
     private const string Linq = "global::System.Linq.Enumerable";
     private const string Usage = "global::Repro.Hyperparameters.HyperparameterUsage";

@@ -15,6 +15,8 @@ namespace Repro.Generators.Hyperparameters;
 /// <param name="Max">From the attribute; NaN when absent.</param>
 /// <param name="AllowedValues">From the attribute.</param>
 /// <param name="Required">From the attribute.</param>
+/// <param name="Secret">From the attribute: recorded only as a keyed hash, shown as ***.</param>
+/// <param name="Sensitive">From the attribute: recorded as a keyed pseudonym (strings only).</param>
 internal sealed record HyperparameterModel(
     ContainingTypeModel Containing,
     string Name,
@@ -27,7 +29,9 @@ internal sealed record HyperparameterModel(
     double Min,
     double Max,
     EquatableArray<string> AllowedValues,
-    bool Required);
+    bool Required,
+    bool Secret,
+    bool Sensitive);
 
 /// <summary>A configuration type and its hyperparameters, sorted by key.</summary>
 internal sealed record HyperparameterTypeModel(ContainingTypeModel Containing, EquatableArray<HyperparameterModel> Properties);

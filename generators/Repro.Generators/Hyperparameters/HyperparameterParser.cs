@@ -45,6 +45,8 @@ internal static class HyperparameterParser
         double min = double.NaN, max = double.NaN;
         var allowed = ImmutableArray<string>.Empty;
         var required = false;
+        var secret = false;
+        var sensitive = false;
         foreach (var argument in attribute.NamedArguments)
         {
             switch (argument.Key)
@@ -54,6 +56,8 @@ internal static class HyperparameterParser
                 case "Min" when argument.Value.Value is double d: min = d; break;
                 case "Max" when argument.Value.Value is double d: max = d; break;
                 case "Required" when argument.Value.Value is bool b: required = b; break;
+                case "Secret" when argument.Value.Value is bool b: secret = b; break;
+                case "Sensitive" when argument.Value.Value is bool b: sensitive = b; break;
                 case "AllowedValues" when !argument.Value.IsNull:
                     allowed = argument.Value.Values.Select(v => v.Value as string ?? string.Empty).ToImmutableArray();
                     break;
@@ -92,6 +96,15 @@ internal static class HyperparameterParser
             Rule("Required applies to strings and arrays only");
         }
 
+        if (kind is not null && kind != "string" && sensitive)
+        {
+            Rule("Sensitive applies to strings (and string arrays) only: it records a keyed pseudonym of the text");
+        }
+        else if (secret && sensitive)
+        {
+            Rule("a hyperparameter is Secret (recorded as a hash under the home's key) or Sensitive (a pseudonym under the team's key), not both");
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var model = diagnostics.Count > 0
             ? null
@@ -107,7 +120,9 @@ internal static class HyperparameterParser
                 min,
                 max,
                 new EquatableArray<string>(allowed),
-                required);
+                required,
+                secret,
+                sensitive);
         return new HyperparameterParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
     }
 

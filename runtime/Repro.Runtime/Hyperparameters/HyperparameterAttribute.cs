@@ -40,4 +40,12 @@ public sealed class HyperparameterAttribute : Attribute
     /// password, secret, token, key, credential or auth are treated so even without it.
     /// </summary>
     public bool Secret { get; set; }
+
+    /// <summary>
+    /// The value identifies someone or something that must stay joinable across runs but not readable (a user, a
+    /// customer, a patient): the run records a keyed pseudonym of it (<see cref="Security.Pseudonymizer"/>, key from
+    /// <c>REPRO_PSEUDONYM_KEY</c> or <c>REPRO_PSEUDONYM_KEY_FILE</c>; recording refuses without one), and the summary shows
+    /// <c>(pseudonymised)</c>. Strings and string arrays only.
+    /// </summary>
+    public bool Sensitive { get; set; }
 }

@@ -30,4 +30,10 @@ public interface IHyperparameters
 
     /// <summary>Dotted keys of the hyperparameters declared <see cref="HyperparameterAttribute.Secret"/> (nested ones included).</summary>
     IReadOnlyCollection<string> SecretKeys => [];
+
+    /// <summary>
+    /// Dotted keys of the hyperparameters declared <see cref="HyperparameterAttribute.Sensitive"/> (nested ones
+    /// included): recorded as keyed pseudonyms (<see cref="Security.Pseudonymizer"/>).
+    /// </summary>
+    IReadOnlyCollection<string> SensitiveKeys => [];
 }

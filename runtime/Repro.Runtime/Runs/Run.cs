@@ -201,11 +201,13 @@ public sealed partial class Run : IDisposable
             throw new HyperparameterException(problems);
         }
 
-        var json = HyperparameterRedaction.Apply(configuration.ToCanonicalJson(), HomeDirectory, configuration.SecretKeys);
+        var sensitive = configuration.SensitiveKeys;
+        var pseudonymizer = sensitive.Count > 0 ? Security.Pseudonymizer.FromEnvironment() : null;
+        var json = HyperparameterRedaction.Apply(configuration.ToCanonicalJson(), HomeDirectory, configuration.SecretKeys, sensitive, pseudonymizer);
         var hash = Hyperparameters.CanonicalJson.Sha256(json);
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var element = document.RootElement.Clone();
-        _manifest.Update(m => m with { Hyperparameters = element, ConfigHash = hash }, ThrowIfEnded);
+        _manifest.Update(m => m with { Hyperparameters = element, ConfigHash = hash, PseudonymKeyId = pseudonymizer?.KeyId ?? m.PseudonymKeyId }, ThrowIfEnded);
         Enqueue("hyperparameters", 0, e => e.Hyperparameters = new Events.Hyperparameters { CanonicalJson = json, Sha256 = hash });
     }
 

@@ -22,26 +22,45 @@ internal static class HyperparameterRedaction
     /// <summary>Prefix of a recorded secret value.</summary>
     public const string HashPrefix = "hmac-sha256:";
 
-    /// <summary>The recorded form of <paramref name="json"/>; <paramref name="secretKeys"/> are dotted keys declared secret.</summary>
-    public static string Apply(string json, string home, IReadOnlyCollection<string>? secretKeys = null)
+    /// <summary>
+    /// The recorded form of <paramref name="json"/>; <paramref name="secretKeys"/> are dotted keys declared secret,
+    /// <paramref name="sensitiveKeys"/> dotted keys declared sensitive, whose strings become pseudonyms under
+    /// <paramref name="pseudonymizer"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Keys are declared sensitive but no pseudonymizer (key) was given.</exception>
+    public static string Apply(string json, string home, IReadOnlyCollection<string>? secretKeys = null, IReadOnlyCollection<string>? sensitiveKeys = null, Pseudonymizer? pseudonymizer = null)
     {
+        if (sensitiveKeys is { Count: > 0 } && pseudonymizer is null)
+        {
+            throw new ArgumentException($"Hyperparameters {string.Join(", ", sensitiveKeys)} are declared Sensitive, which needs a pseudonym key: set {Pseudonymizer.KeyVariable} or {Pseudonymizer.KeyFileVariable} (at least {Pseudonymizer.MinimumKeyBytes} bytes).", nameof(sensitiveKeys));
+        }
+
         using var document = JsonDocument.Parse(json);
         byte[]? key = null;
         byte[] Key() => key ??= LoadOrCreateKey(home);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            Write(writer, document.RootElement, prefix: string.Empty, secret: false, secretKeys ?? [], Key);
+            Write(writer, document.RootElement, prefix: string.Empty, Treatment.None, new Keys(secretKeys ?? [], sensitiveKeys ?? [], pseudonymizer), Key);
         }
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    private enum Treatment
+    {
+        None,
+        Secret,
+        Sensitive,
+    }
+
+    private sealed record Keys(IReadOnlyCollection<string> Secret, IReadOnlyCollection<string> Sensitive, Pseudonymizer? Pseudonymizer);
+
     /// <summary>The recorded form of secret <paramref name="value"/> under <paramref name="home"/>'s key.</summary>
     public static string Hash(string value, string home) =>
         HashPrefix + Convert.ToHexStringLower(HMACSHA256.HashData(LoadOrCreateKey(home), Encoding.UTF8.GetBytes(value)));
 
-    private static void Write(Utf8JsonWriter writer, JsonElement element, string prefix, bool secret, IReadOnlyCollection<string> secretKeys, Func<byte[]> key)
+    private static void Write(Utf8JsonWriter writer, JsonElement element, string prefix, Treatment treatment, Keys keys, Func<byte[]> key)
     {
         switch (element.ValueKind)
         {
@@ -51,8 +70,11 @@ internal static class HyperparameterRedaction
                 {
                     var path = prefix + property.Name;
                     writer.WritePropertyName(property.Name);
-                    var isSecret = secret || secretKeys.Contains(path) || SecretRedactor.IsSecretName(property.Name);
-                    Write(writer, property.Value, path + ".", isSecret, secretKeys, key);
+                    // A secret stays secret all the way down; a name that says secret wins over a sensitive flag.
+                    var inner = treatment == Treatment.Secret || keys.Secret.Contains(path) || SecretRedactor.IsSecretName(property.Name) ? Treatment.Secret
+                        : treatment == Treatment.Sensitive || keys.Sensitive.Contains(path) ? Treatment.Sensitive
+                        : Treatment.None;
+                    Write(writer, property.Value, path + ".", inner, keys, key);
                 }
 
                 writer.WriteEndObject();
@@ -61,16 +83,19 @@ internal static class HyperparameterRedaction
                 writer.WriteStartArray();
                 foreach (var item in element.EnumerateArray())
                 {
-                    Write(writer, item, prefix, secret, secretKeys, key);
+                    Write(writer, item, prefix, treatment, keys, key);
                 }
 
                 writer.WriteEndArray();
                 break;
             case JsonValueKind.String:
                 var text = element.GetString()!;
-                writer.WriteStringValue(secret
-                    ? HashPrefix + Convert.ToHexStringLower(HMACSHA256.HashData(key(), Encoding.UTF8.GetBytes(text)))
-                    : SecretRedactor.Redact(text));
+                writer.WriteStringValue(treatment switch
+                {
+                    Treatment.Secret => HashPrefix + Convert.ToHexStringLower(HMACSHA256.HashData(key(), Encoding.UTF8.GetBytes(text))),
+                    Treatment.Sensitive => keys.Pseudonymizer!.Pseudonymize(text),
+                    _ => SecretRedactor.Redact(text),
+                });
                 break;
             default:
                 // Numbers, booleans and null are never secrets' carriers worth hiding; kept byte for byte.

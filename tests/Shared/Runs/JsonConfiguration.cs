@@ -1,9 +1,11 @@
 namespace Repro.Tests.Shared.Runs;
 
 /// <summary>A configuration given as its canonical JSON, as a generated [Hyperparameter] class would produce it.</summary>
-internal sealed class JsonConfiguration(string json) : IHyperparameters
+internal sealed class JsonConfiguration(string json, IReadOnlyCollection<string>? sensitiveKeys = null) : IHyperparameters
 {
     public IReadOnlyCollection<string> SecretKeys => [];
+
+    public IReadOnlyCollection<string> SensitiveKeys => sensitiveKeys ?? [];
 
     public string ToCanonicalJson() => json;
 

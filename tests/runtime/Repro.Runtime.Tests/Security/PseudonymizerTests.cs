@@ -62,7 +62,29 @@ public sealed class PseudonymizerTests
                 Assert.DoesNotContain(Key, bytes, StringComparison.Ordinal);
             }
 
+            // A [Hyperparameter(Sensitive = true)] value, nested in an array, becomes the same pseudonym.
+            string configured;
+            using (var run = Run.Start(new RunOptions { Home = home.Path, TelemetryInterval = TimeSpan.Zero }))
+            {
+                configured = run.Id.ToString();
+                run.RecordHyperparameters(new Repro.Tests.Shared.Runs.JsonConfiguration("""{"annotators":["alice@example.com","bob"],"epochs":3}""", ["annotators"]));
+            }
+
+            var recorded = new RunStore(home.Path).GetRun(configured);
+            Assert.Equal(
+                $$"""{"annotators":["pseudonym:0916b4f5b94c3f5e:4d9543087f16f14208c5c7a23d3a8b3b","{{new Pseudonymizer(Encoding.UTF8.GetBytes(Key)).Pseudonymize("bob")}}"],"epochs":3}""",
+                System.Text.Json.JsonSerializer.Serialize(recorded.Hyperparameters!.Value));
+            Assert.Equal("0916b4f5b94c3f5e", recorded.PseudonymKeyId);
+            Assert.DoesNotContain(Directory.EnumerateFiles(home.Path, "*", SearchOption.AllDirectories), f => File.ReadAllText(f, Encoding.Latin1).Contains("alice@example.com", StringComparison.Ordinal));
+
             Environment.SetEnvironmentVariable(Pseudonymizer.KeyFileVariable, null);
+            using (var run = Run.Start(new RunOptions { Home = home.Path, TelemetryInterval = TimeSpan.Zero }))
+            {
+                var noKey = Assert.Throws<ArgumentException>(() => run.RecordHyperparameters(new Repro.Tests.Shared.Runs.JsonConfiguration("""{"annotators":["carol"]}""", ["annotators"])));
+                Assert.Contains("declared Sensitive", noKey.Message, StringComparison.Ordinal);
+                Assert.Null(run.Manifest.Hyperparameters);
+            }
+
             var refused = Assert.Throws<ArgumentException>(() => Run.Start(new RunOptions
             {
                 Home = home.Path,
