@@ -5,7 +5,7 @@ using Repro.Storage;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro runs list</c>, <c>show</c>, <c>tag</c>, <c>note</c>, <c>delete</c>, <c>restore</c> and <c>trash</c>.</summary>
+/// <summary><c>repro runs list</c>, <c>show</c>, <c>tag</c>, <c>note</c>, <c>delete</c>, <c>restore</c>, <c>trash</c> and <c>redact</c>.</summary>
 internal static class RunsCommand
 {
     public static Command Create(Option<string?> home)
@@ -20,6 +20,7 @@ internal static class RunsCommand
             runs.Subcommands.Add(command);
         }
 
+        runs.Subcommands.Add(RedactCommand.Create(home));
         return runs;
     }
 
@@ -82,8 +83,8 @@ internal static class RunsCommand
             var manifest = context.Store.Annotate(context.RunId(parse.GetValue(runId)!), set, removed, note: null);
             Repro.Storage.Audit.AuditLog.Append(context.Store.Home, "run tag", [manifest.RunId], details: new Dictionary<string, string>
             {
-                // The values as the run's annotations keep them: masked where the key names a secret.
-                ["set"] = string.Join(", ", set.Keys.Select(key => $"{key}={manifest.Tags.GetValueOrDefault(key)}")),
+                // Keys only: the log is append-only, and a tag's value may be personal data that 'runs redact' must be able to erase.
+                ["set"] = string.Join(", ", set.Keys),
                 ["removed"] = string.Join(", ", removed),
             });
             context.Output.WriteLine($"Run {manifest.RunId} tags: {(manifest.Tags.Count == 0 ? "none" : RunTables.FormatTags(manifest.Tags))}");

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
 using Repro.Events;
-using Repro.Pipeline;
 using Repro.Runs;
 using Repro.Wal;
 
@@ -25,8 +24,8 @@ public sealed record DownsampleResult(DateTimeOffset At, int BucketSize, long Ra
 /// take the sequence numbers of the stretch they replace, the last one standing for the rest (<c>sequence_span</c>),
 /// so the log still reads 1, 2, 3… without a gap.
 /// <para>
-/// Crash safety: the new log is written and fsynced in <c>wal.downsampling/</c> beside the old one, then swapped in
-/// by two renames (<c>wal</c> → <c>wal.raw</c>, <c>wal.downsampling</c> → <c>wal</c>) before the raw log is deleted.
+/// Crash safety: the new log is written and fsynced in <c>wal.rewriting/</c> beside the old one, then swapped in
+/// by two renames (<c>wal</c> → <c>wal.raw</c>, <c>wal.rewriting</c> → <c>wal</c>) before the raw log is deleted.
 /// Readers read <c>wal.raw</c> in the moment between the renames, and <see cref="Repair"/> (run first by every
 /// downsampling and gc) rolls an interrupted rewrite back, or an interrupted swap forward.
 /// </para>
@@ -36,9 +35,9 @@ public static class RunDownsampler
     /// <summary>The record of a downsampling, kept inside the rewritten <c>wal</c> folder.</summary>
     public const string RecordFileName = "downsampled.json";
 
-    private const string RewritingFolder = "wal.downsampling";
+    /// <summary>Where a rewrite of a run's log (downsampling, redaction) is written before it is swapped in.</summary>
+    internal const string RewritingFolder = "wal.rewriting";
     private const string RawFolder = "wal.raw";
-    private const long SegmentSize = 64L * 1024 * 1024;
 
     /// <summary>The record of run folder <paramref name="runDirectory"/>'s downsampling, or null when its log is raw.</summary>
     public static DownsampleResult? Read(string runDirectory)
@@ -125,17 +124,26 @@ public static class RunDownsampler
         AtomicFile.WriteAllText(Path.Combine(rewriting, RecordFileName), Serialize(result));
         DirectorySync.Flush(rewriting);
 
-        var raw = Path.Combine(runDirectory, RawFolder);
-        Directory.Move(wal, raw);
-        Directory.Move(rewriting, wal);
-        DirectorySync.Flush(runDirectory);
-        Directory.Delete(raw, recursive: true);
-        DirectorySync.Flush(runDirectory);
+        SwapIn(runDirectory);
         return result;
     }
 
-    /// <summary>Reads the whole log; true when it holds raw scalars. Any damage stops the downsampling.</summary>
-    private static bool Validate(string wal, ulong lastSequence)
+    /// <summary>
+    /// Swaps the complete, fsynced rewrite in <c>wal.rewriting</c> in for the run's log: <c>wal</c> → <c>wal.raw</c>,
+    /// <c>wal.rewriting</c> → <c>wal</c>, then the old log is deleted. <see cref="Repair"/> finishes it after a crash.
+    /// </summary>
+    internal static void SwapIn(string runDirectory)
+    {
+        var raw = Path.Combine(runDirectory, RawFolder);
+        Directory.Move(Path.Combine(runDirectory, "wal"), raw);
+        Directory.Move(Path.Combine(runDirectory, RewritingFolder), Path.Combine(runDirectory, "wal"));
+        DirectorySync.Flush(runDirectory);
+        Directory.Delete(raw, recursive: true);
+        DirectorySync.Flush(runDirectory);
+    }
+
+    /// <summary>Reads the whole log; true when it holds raw scalars. Any damage stops the rewrite.</summary>
+    internal static bool Validate(string wal, ulong lastSequence)
     {
         var problems = new List<WalCorruption>();
         var scalars = false;
@@ -146,7 +154,7 @@ public static class RunDownsampler
 
         if (problems.Count > 0)
         {
-            throw new InvalidDataException($"The log in {wal} is damaged ({problems[0]}{(problems.Count > 1 ? $", and {problems.Count - 1} more" : "")}); it is not downsampled. 'repro verify' says more.");
+            throw new InvalidDataException($"The log in {wal} is damaged ({problems[0]}{(problems.Count > 1 ? $", and {problems.Count - 1} more" : "")}); it is not rewritten. 'repro verify' says more.");
         }
 
         return scalars;
@@ -156,63 +164,31 @@ public static class RunDownsampler
     {
         var metrics = new Dictionary<uint, Event>();
         var window = new Stretch(bucketSize);
-        SegmentedWal? output = null;
-        try
+        LogRewriter.Rewrite(wal, rewriting, (raw, record, output) =>
         {
-            foreach (var segment in WalReader.ListSegments(wal))
+            if (record.BodyCase == Record.BodyOneofCase.Event)
             {
-                foreach (var raw in WalReader.ReadSegment(segment))
+                window.Flush(output);
+                if (record.Event.ValueCase == Event.ValueOneofCase.MetricDeclared)
                 {
-                    var record = Record.Parser.ParseFrom(raw.Payload.Span);
-                    switch (record.BodyCase)
-                    {
-                        case Record.BodyOneofCase.Header:
-                            // The new segments get headers of their own, with the same run and source.
-                            var header = record.Header;
-                            output ??= new SegmentedWal(rewriting, SegmentSize, index => RecordBuffer.SegmentHeader(new Ulid(header.RunId.Span), index, header.Source));
-                            break;
-                        case Record.BodyOneofCase.Event:
-                            window.Flush(output!);
-                            if (record.Event.ValueCase == Event.ValueOneofCase.MetricDeclared)
-                            {
-                                metrics[record.Event.MetricDeclared.MetricId] = record.Event;
-                            }
-
-                            output!.Write(Frame(raw.Payload.Span));
-                            break;
-                        case Record.BodyOneofCase.Scalars:
-                            foreach (var scalar in WalEventReader.Expand(record.Scalars, metrics, ByteString.Empty, null))
-                            {
-                                if (window.IsFullFor(scalar))
-                                {
-                                    window.Flush(output!);
-                                }
-
-                                window.Add(scalar);
-                            }
-
-                            break;
-                    }
+                    metrics[record.Event.MetricDeclared.MetricId] = record.Event;
                 }
+
+                output.Write(LogRewriter.Frame(raw.Span));
+                return;
             }
 
-            window.Flush(output!);
-            output?.Dispose();
-            output = null;
-            return (window.RawScalars, window.Buckets);
-        }
-        finally
-        {
-            output?.DisposeQuietly();
-        }
-    }
+            foreach (var scalar in WalEventReader.Expand(record.Scalars, metrics, ByteString.Empty, null))
+            {
+                if (window.IsFullFor(scalar))
+                {
+                    window.Flush(output);
+                }
 
-    internal static byte[] Frame(ReadOnlySpan<byte> payload)
-    {
-        var frame = new byte[WalFraming.FrameSize(payload.Length)];
-        payload.CopyTo(frame.AsSpan(WalFormat.HeaderSize));
-        WalFraming.FrameInPlace(frame, payload.Length);
-        return frame;
+                window.Add(scalar);
+            }
+        }, window.Flush);
+        return (window.RawScalars, window.Buckets);
     }
 
     private static string Serialize(DownsampleResult result)
@@ -292,7 +268,7 @@ public static class RunDownsampler
                     evt.SequenceSpan = span - (ulong)i;
                 }
 
-                output.Write(Frame(new Record { Event = evt }.ToByteArray()));
+                output.Write(LogRewriter.Frame(new Record { Event = evt }.ToByteArray()));
             }
 
             RawScalars += _scalars.Count;

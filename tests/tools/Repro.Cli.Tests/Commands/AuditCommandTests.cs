@@ -32,7 +32,7 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
-    public void Tag_changes_and_exports_are_audited_with_secret_tag_values_masked()
+    public void Tag_changes_are_audited_by_key_never_by_value_and_exports_with_their_destination()
     {
         using var cli = new CliHarness();
         var runId = cli.RecordRun("a", 3);
@@ -45,7 +45,8 @@ public sealed class AuditCommandTests
         var records = AuditLog.Read(cli.Home).ToList();
         Assert.Equal(["run tag", "run tag", "run export"], records.Select(r => r.Action));
         Assert.All(records, r => Assert.Equal([runId], r.Runs));
-        Assert.Contains("owner=ana", records[0].Details["set"], StringComparison.Ordinal);
+        Assert.Equal("api_token, owner", records[0].Details["set"]); // keys only: values may be personal data
+        Assert.DoesNotContain("=ana", File.ReadAllText(AuditLog.PathOf(cli.Home)), StringComparison.Ordinal);
         Assert.Equal("owner", records[1].Details["removed"]);
         Assert.Equal(("jsonl", output, "6"), (records[2].Details["format"], records[2].Details["to"], records[2].Details["events"]));
         Assert.DoesNotContain("ghp_R3pr0T3stT0k3n", File.ReadAllText(AuditLog.PathOf(cli.Home)), StringComparison.Ordinal);

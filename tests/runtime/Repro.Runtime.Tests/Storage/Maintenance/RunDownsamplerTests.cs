@@ -114,16 +114,16 @@ public sealed class RunDownsamplerTests
         }
 
         // Killed while writing the new log: the raw log is in place and the partial rewrite is rolled back.
-        FolderCopy.Copy(downsampledWal, Path.Combine(folder, "wal.downsampling"));
-        File.Delete(Directory.GetFiles(Path.Combine(folder, "wal.downsampling"), "*.log")[0]);
+        FolderCopy.Copy(downsampledWal, Path.Combine(folder, "wal.rewriting"));
+        File.Delete(Directory.GetFiles(Path.Combine(folder, "wal.rewriting"), "*.log")[0]);
         Assert.Equal(raw, Read());
         RunDownsampler.Repair(folder);
-        Assert.False(Directory.Exists(Path.Combine(folder, "wal.downsampling")));
+        Assert.False(Directory.Exists(Path.Combine(folder, "wal.rewriting")));
         Assert.Equal(raw, Read());
 
         // Killed between the two renames: readers read the raw log, and repair swaps the finished rewrite in.
         Directory.Move(wal, Path.Combine(folder, "wal.raw"));
-        FolderCopy.Copy(downsampledWal, Path.Combine(folder, "wal.downsampling"));
+        FolderCopy.Copy(downsampledWal, Path.Combine(folder, "wal.rewriting"));
         Assert.Equal(raw, Read());
         RunDownsampler.Repair(folder);
         var downsampled = Read();
