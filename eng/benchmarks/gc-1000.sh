@@ -31,5 +31,5 @@ grep -E "^(remove|delete|Freed)" "$work/out" | tail -2
 echo "runs left: $(ls "$REPRO_HOME/runs" | wc -l), in the trash: $(ls "$REPRO_HOME/trash" | wc -l), objects: $(find "$REPRO_HOME/objects/sha256" -type f | wc -l)"
 "${repro[@]}" audit --verify | tail -1
 echo "repro gc --dry-run: ${dry_seconds} s"
-echo "repro gc: ${gc_seconds} s; baseline rm -rf of the same trash and every object: ${rm_seconds} s; ratio $(echo "scale=2; $gc_seconds / $rm_seconds" | bc)"
+echo "repro gc: ${gc_seconds} s; baseline rm -rf of the same trash and the objects its manifests name: ${rm_seconds} s; ratio $(echo "scale=2; $gc_seconds / $rm_seconds" | bc)"
 echo "repro du: ${du_seconds} s; baseline du -sb: ${du_baseline} s; ratio $(echo "scale=2; $du_seconds / $du_baseline" | bc)"
