@@ -59,12 +59,21 @@ public sealed class AlertTests
     public void A_callback_that_throws_is_called_for_every_alert_and_logging_goes_on_with_every_alert_in_the_log_and_manifest()
     {
         using var home = new TemporaryDirectory("repro-alerts");
+        using var logs = new CollectingLoggerFactory();
         var calls = 0;
         string runId;
-        using (var run = Start(home, [AlertRule.Above(s_loss.Name, 10), AlertRule.Below(s_loss.Name, -10)], _ =>
+        using (var run = Run.Start(new RunOptions
         {
-            Interlocked.Increment(ref calls);
-            throw new InvalidOperationException("the pager is down");
+            Home = home.Path,
+            TelemetryInterval = TimeSpan.Zero,
+            WarningsToStandardError = false,
+            LoggerFactory = logs,
+            Alerts = [AlertRule.Above(s_loss.Name, 10), AlertRule.Below(s_loss.Name, -10)],
+            OnAlert = _ =>
+            {
+                Interlocked.Increment(ref calls);
+                throw new InvalidOperationException("the pager is down");
+            },
         }))
         {
             runId = run.Id.ToString();
@@ -79,6 +88,8 @@ public sealed class AlertTests
         Assert.Equal(20_000, events.Count(e => e.ValueCase == Event.ValueOneofCase.Scalar));
         Assert.Equal(40, events.Count(e => e.ValueCase == Event.ValueOneofCase.Alert));
         Assert.Equal(40, calls);
+        Assert.Equal(40, logs.Messages.Count(m => m.StartsWith("Alert alert_loss ", StringComparison.Ordinal)));
+        Assert.Equal(40, logs.Messages.Count(m => m.StartsWith("The alert callback threw on alert alert_loss", StringComparison.Ordinal)));
         var manifest = store.GetRun(runId);
         Assert.Equal(40, manifest.AlertCount);
         Assert.Equal("alert_loss above 10", manifest.Alerts[0].Rule);

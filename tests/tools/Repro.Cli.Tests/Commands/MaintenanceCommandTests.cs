@@ -157,6 +157,8 @@ public sealed class MaintenanceCommandTests
         Assert.Equal(0, jsonl.ExitCode);
         Assert.Equal(100, jsonl.Output.Split('\n').Count(l => l.Contains("\"downsampled\":true", StringComparison.Ordinal)));
         Assert.DoesNotContain("\"type\":\"scalar\"", jsonl.Output, StringComparison.Ordinal);
+        // Ten values of one metric a bucket: each bucket stands for its ten sequence numbers, and says where its extremes were.
+        Assert.Equal(100, jsonl.Output.Split('\n').Count(l => l.Contains("\"sequenceSpan\":10,", StringComparison.Ordinal) && l.Contains("\"minStep\":", StringComparison.Ordinal)));
         Assert.Equal(1, diff.ExitCode);
         Assert.Contains("cannot tell: loss (downsampled in b) not compared value by value", diff.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("no recorded difference explains it", diff.Output, StringComparison.Ordinal);
