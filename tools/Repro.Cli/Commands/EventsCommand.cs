@@ -40,64 +40,28 @@ internal static class EventsCommand
                 context.Console.Write(RunTables.Events(stream));
             }
 
-            return corruption is null ? ExitCodes.Success : Damaged(context, corruption);
+            return corruption is null ? ExitCodes.Success : RunFollower.Damaged(context, corruption);
         }, store));
         return events;
     }
 
-    /// <summary>
-    /// Prints what the log holds, then reads it again from where it stopped (a checkpoint, not from the
-    /// start) every <see cref="s_followInterval"/> until the run has ended; the last read comes after the
-    /// end was seen, so nothing written before the end is missed. While the run is live, a record still
-    /// being written is not damage: it is read again on the next pass.
-    /// </summary>
+    /// <summary>Prints what the log holds, then what comes, until the run has ended (see <see cref="RunFollower.Follow"/>).</summary>
     private static int Follow(CommandContext context, string id, bool jsonl)
     {
-        ulong printed = 0;
-        ReplayCheckpoint? resumeAt = null;
-        while (true)
+        var corruption = RunFollower.Follow(context, id, s_followInterval, fresh =>
         {
-            var running = context.Store.GetRun(id).Status == RunStatus.Running;
-            WalCorruption? corruption = null;
-            var stream = context.Store.ReadEventsFrom(id, resumeAt, c => corruption ??= c);
-            var fresh = new List<Event>();
-            foreach (var evt in stream)
+            if (jsonl)
             {
-                if (evt.Sequence > printed)
-                {
-                    fresh.Add(evt);
-                    printed = evt.Sequence;
-                }
+                WriteJsonLines(context.Output, fresh);
+            }
+            else
+            {
+                context.Console.Write(RunTables.Events(fresh));
             }
 
-            resumeAt = stream.Checkpoint() ?? resumeAt;
-            if (fresh.Count > 0)
-            {
-                if (jsonl)
-                {
-                    WriteJsonLines(context.Output, fresh);
-                }
-                else
-                {
-                    context.Console.Write(RunTables.Events(fresh));
-                }
-
-                context.Output.Flush();
-            }
-
-            if (!running)
-            {
-                return corruption is null ? ExitCodes.Success : Damaged(context, corruption);
-            }
-
-            Thread.Sleep(s_followInterval);
-        }
-    }
-
-    private static int Damaged(CommandContext context, WalCorruption corruption)
-    {
-        context.Error.WriteLine($"repro: the event log is damaged; events after this point were not read: {corruption}");
-        return ExitCodes.Failure;
+            context.Output.Flush();
+        });
+        return corruption is null ? ExitCodes.Success : RunFollower.Damaged(context, corruption);
     }
 
     private static void WriteJsonLines(TextWriter output, IEnumerable<Event> events)

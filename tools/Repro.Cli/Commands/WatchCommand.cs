@@ -34,23 +34,13 @@ internal static class WatchCommand
         context.Output.WriteLine($"Watching run {id}{(manifest.Name.Length > 0 ? $" ({manifest.Name})" : "")}, started {manifest.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; it ends when the run does (Ctrl+C stops watching).");
         var metrics = new SortedDictionary<string, MetricState>(StringComparer.Ordinal);
         var alerts = 0;
-        ulong seen = 0;
-        ReplayCheckpoint? resumeAt = null;
+        var events = 0L;
         var sinceStatus = Stopwatch.StartNew();
-        while (true)
+        var corruption = RunFollower.Follow(context, id, TimeSpan.FromMilliseconds(Math.Min(250, interval.TotalMilliseconds)), fresh =>
         {
-            var running = context.Store.GetRun(id).Status == RunStatus.Running;
-            WalCorruption? corruption = null;
-            var stream = context.Store.ReadEventsFrom(id, resumeAt, c => corruption ??= c);
-            Event? end = null;
-            foreach (var evt in stream)
+            events += fresh.Count;
+            foreach (var evt in fresh)
             {
-                if (evt.Sequence <= seen)
-                {
-                    continue;
-                }
-
-                seen = evt.Sequence;
                 switch (evt.ValueCase)
                 {
                     case Event.ValueOneofCase.Scalar:
@@ -63,28 +53,10 @@ internal static class WatchCommand
                         alerts++;
                         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ALERT {evt.Alert.Kind} at step {evt.Step}: {evt.Alert.Message}"));
                         break;
-                    case Event.ValueOneofCase.Lifecycle when evt.Lifecycle.Kind is Lifecycle.Types.Kind.Finished or Lifecycle.Types.Kind.Failed or Lifecycle.Types.Kind.Crashed:
-                        end = evt;
-                        break;
                 }
             }
-
-            resumeAt = stream.Checkpoint() ?? resumeAt;
-            if (!running || end is not null)
-            {
-                Status(context, metrics, sinceStatus.Elapsed, final: true);
-                var ended = context.Store.GetRun(id);
-                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Run {id} {EventJsonWriter.LifecycleKindName(end?.Lifecycle.Kind ?? Lifecycle.Types.Kind.Finished)}{(ended.Failure is { } failure ? $": {failure}" : "")}; {seen} events, {alerts} alert(s)."));
-                if (corruption is not null)
-                {
-                    context.Error.WriteLine($"repro: the event log is damaged; events after this point were not read: {corruption}");
-                    return ExitCodes.Failure;
-                }
-
-                return ExitCodes.Success;
-            }
-
+        }, () =>
+        {
             if (sinceStatus.Elapsed >= interval)
             {
                 Status(context, metrics, sinceStatus.Elapsed, final: false);
@@ -92,8 +64,13 @@ internal static class WatchCommand
             }
 
             context.Output.Flush();
-            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(250, interval.TotalMilliseconds)));
-        }
+        });
+
+        Status(context, metrics, sinceStatus.Elapsed, final: true);
+        var ended = context.Store.GetRun(id);
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Run {id} {ended.Status.ToString().ToLowerInvariant()}{(ended.Failure is { } failure ? $": {failure}" : "")}; {events} events, {alerts} alert(s)."));
+        return corruption is null ? ExitCodes.Success : RunFollower.Damaged(context, corruption);
     }
 
     private static void Observe(SortedDictionary<string, MetricState> metrics, string name, long step, double value, long values)

@@ -37,7 +37,7 @@ public static class AuditLog
         ArgumentException.ThrowIfNullOrWhiteSpace(home);
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
         ReproHome.CreateOwnerOnlyDirectory(home);
-        using var file = OpenExclusive(PathOf(home));
+        using var file = ExclusiveFile.Open(PathOf(home), s_lockWait);
         var (lastSequence, lastHash) = ReadTail(file);
         var sortedDetails = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in details ?? new Dictionary<string, string>())
@@ -145,28 +145,6 @@ public static class AuditLog
             if (line.Length > 0)
             {
                 yield return (number, line);
-            }
-        }
-    }
-
-    private static FileStream OpenExclusive(string path)
-    {
-        var deadline = DateTime.UtcNow + s_lockWait;
-        while (true)
-        {
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = ReproHome.OwnerOnlyFile;
-                }
-
-                return new FileStream(path, options);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
-            {
-                Thread.Sleep(20);
             }
         }
     }

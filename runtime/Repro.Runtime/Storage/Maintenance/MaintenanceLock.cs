@@ -24,29 +24,8 @@ public sealed class MaintenanceLock : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(home);
         ReproHome.CreateOwnerOnlyDirectory(home);
         var path = Path.Combine(home, FileName);
-        var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = ReproHome.OwnerOnlyFile;
-            }
-
-            try
-            {
-                return new MaintenanceLock(new FileStream(path, options));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                if (DateTime.UtcNow >= deadline)
-                {
-                    throw new IOException($"{path} is held by another process (a 'repro gc', 'runs delete' or 'runs restore' still going): try again once it ends.");
-                }
-
-                Thread.Sleep(50);
-            }
-        }
+        return new MaintenanceLock(ExclusiveFile.Open(path, wait ?? TimeSpan.FromSeconds(30), held =>
+            new IOException($"{path} is held by another process (a 'repro gc', 'runs delete' or 'runs restore' still going): try again once it ends.", held)));
     }
 
     /// <inheritdoc />

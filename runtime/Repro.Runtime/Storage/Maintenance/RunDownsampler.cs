@@ -215,18 +215,16 @@ public static class RunDownsampler
         private readonly List<Event> _scalars = [];
         private readonly Dictionary<string, ScalarBucket> _buckets = new(StringComparer.Ordinal);
         private readonly List<ScalarBucket> _order = [];
-        private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
 
         public long RawScalars { get; private set; }
 
         public long Buckets { get; private set; }
 
-        public bool IsFullFor(Event scalar) => _counts.GetValueOrDefault(scalar.Name) >= bucketSize;
+        public bool IsFullFor(Event scalar) => _buckets.TryGetValue(scalar.Name, out var bucket) && bucket.Values >= bucketSize;
 
         public void Add(Event scalar)
         {
             _scalars.Add(scalar);
-            _counts[scalar.Name] = _counts.GetValueOrDefault(scalar.Name) + 1;
             if (_buckets.TryGetValue(scalar.Name, out var bucket))
             {
                 bucket.Add(scalar);
@@ -276,7 +274,6 @@ public static class RunDownsampler
             _scalars.Clear();
             _buckets.Clear();
             _order.Clear();
-            _counts.Clear();
         }
     }
 }

@@ -36,6 +36,9 @@ internal sealed class ScalarBucket
 
     private ulong NanCount { get; set; }
 
+    /// <summary>Raw values in the bucket, NaNs included.</summary>
+    public long Values => _count + (long)NanCount;
+
     public void Add(Event scalar) => Add(scalar, isFirst: false);
 
     /// <summary>The summary that replaces the bucket's raw values.</summary>
