@@ -102,7 +102,18 @@ public sealed class GcKillTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void Gc_killed_at_random_points_while_downsampling_leaves_every_log_whole_raw_or_downsampled_and_the_next_gc_finishes()
     {
-        const int seed = 20261206;
+        // Where a kill lands depends on the machine's speed: a round whose kills all missed the work is played again.
+        var landed = false;
+        for (var round = 0; round < 3 && !landed; round++)
+        {
+            landed = DownsamplingKillRound(20261206 + round);
+        }
+
+        Assert.True(landed, "no kill landed while gc was downsampling in three rounds (seeds 20261206 to 20261208)");
+    }
+
+    private bool DownsamplingKillRound(int seed)
+    {
         const int runs = 8;
         var random = new Random(seed);
         using var home = new TemporaryDirectory("repro-gc-kill-downsample");
@@ -149,8 +160,8 @@ public sealed class GcKillTests(Xunit.Abstractions.ITestOutputHelper output)
 
         log.ForEach(output.WriteLine);
         GarbageCollector.Collect(store, new RetentionPolicy(), DateTimeOffset.UtcNow.AddDays(91));
-        Assert.True(killsMidWork > 0, $"seed {seed}: no kill landed while gc was downsampling:\n{string.Join("\n", log)}");
         Assert.All(ids, id => Assert.Equal(downsampled[id], Read(store, id)));
         Assert.All(ids, id => Assert.Equal(["manifest.json", "wal", "writer.lock"], Directory.GetFileSystemEntries(ReproHome.RunDirectory(home.Path, id)).Select(Path.GetFileName).Order(StringComparer.Ordinal)));
+        return killsMidWork > 0;
     }
 }
