@@ -147,7 +147,45 @@ internal static class MetricEmitter
             settings.Add("HistogramBounds = new double[] { " + string.Join(", ", options.HistogramBounds.Select(b => b.ToString("R", invariant) + "d")) + " }");
         }
 
+        if (!options.Alerts.IsNone)
+        {
+            settings.Add("Alerts = " + AlertsExpression(options.Alerts));
+        }
+
         return text.Append(", options: new global::Repro.MetricOptions { ").Append(string.Join(", ", settings)).Append(" }").ToString();
+    }
+
+    private static string AlertsExpression(MetricAlertsModel alerts)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var settings = new List<string>();
+        if (alerts.NotFinite)
+        {
+            settings.Add("NotFinite = true");
+        }
+
+        if (!double.IsNaN(alerts.Above))
+        {
+            settings.Add("Above = " + alerts.Above.ToString("R", invariant) + "d");
+        }
+
+        if (!double.IsNaN(alerts.Below))
+        {
+            settings.Add("Below = " + alerts.Below.ToString("R", invariant) + "d");
+        }
+
+        if (!double.IsNaN(alerts.SpikeSigmas))
+        {
+            settings.Add("SpikeSigmas = " + alerts.SpikeSigmas.ToString("R", invariant) + "d");
+            settings.Add("SpikeWindow = " + alerts.SpikeWindow.ToString(invariant));
+        }
+
+        if (!double.IsNaN(alerts.StallSeconds))
+        {
+            settings.Add("StallAfter = global::System.TimeSpan.FromSeconds(" + alerts.StallSeconds.ToString("R", invariant) + "d)");
+        }
+
+        return "new global::Repro.Alerts.MetricAlerts { " + string.Join(", ", settings) + " }";
     }
 
     private static string Literal(string value)

@@ -34,9 +34,10 @@ internal sealed record MetricOptionsModel(
     bool RecordValues,
     EquatableArray<double> HistogramBounds,
     int Goal,
-    EquatableArray<string> Tags)
+    EquatableArray<string> Tags,
+    MetricAlertsModel Alerts)
 {
-    public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default, 0, default);
+    public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default, 0, default, MetricAlertsModel.None);
 
     public bool IsDefault => this == Default;
 }
@@ -46,3 +47,11 @@ internal sealed record MetricOptionsModel(
 /// diagnostics. The location stays out of the model, so an edit above a method does not re-emit it.
 /// </summary>
 internal sealed record MetricParseResult(MetricMethodModel? Model, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>The [Metric] attribute's Alert… settings; NaN marks a rule not declared, as in the attribute.</summary>
+internal sealed record MetricAlertsModel(bool NotFinite, double Above, double Below, double SpikeSigmas, int SpikeWindow, double StallSeconds)
+{
+    public static MetricAlertsModel None { get; } = new(false, double.NaN, double.NaN, double.NaN, 100, double.NaN);
+
+    public bool IsNone => this == None;
+}

@@ -122,6 +122,12 @@ internal static class MetricParser
                 "Goal" when value.Value is int goal => options with { Goal = goal },
                 "Tags" when value.Kind == TypedConstantKind.Array && !value.IsNull =>
                     options with { Tags = new EquatableArray<string>(value.Values.Select(v => v.Value as string ?? string.Empty).ToImmutableArray()) },
+                "AlertNotFinite" when value.Value is bool notFinite => options with { Alerts = options.Alerts with { NotFinite = notFinite } },
+                "AlertAbove" when value.Value is double above => options with { Alerts = options.Alerts with { Above = above } },
+                "AlertBelow" when value.Value is double below => options with { Alerts = options.Alerts with { Below = below } },
+                "AlertSpikeSigmas" when value.Value is double sigmas => options with { Alerts = options.Alerts with { SpikeSigmas = sigmas } },
+                "AlertSpikeWindow" when value.Value is int window => options with { Alerts = options.Alerts with { SpikeWindow = window } },
+                "AlertStallSeconds" when value.Value is double seconds => options with { Alerts = options.Alerts with { StallSeconds = seconds } },
                 "HistogramBounds" when value.Kind == TypedConstantKind.Array && !value.IsNull =>
                     options with { HistogramBounds = new EquatableArray<double>(value.Values.Select(v => v.Value is double d ? d : double.NaN).ToImmutableArray()) },
                 _ => options,
@@ -129,6 +135,47 @@ internal static class MetricParser
         }
 
         return options;
+    }
+
+    /// <summary>The checks MetricAlerts makes at run time, made at compile time.</summary>
+    private static IEnumerable<string> AlertProblems(MetricAlertsModel alerts)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (double.IsInfinity(alerts.Above))
+        {
+            yield return "AlertAbove must be finite";
+        }
+
+        if (double.IsInfinity(alerts.Below))
+        {
+            yield return "AlertBelow must be finite";
+        }
+
+        if (alerts.Below >= alerts.Above)
+        {
+            yield return $"AlertBelow ({alerts.Below.ToString("R", invariant)}) is not below AlertAbove ({alerts.Above.ToString("R", invariant)}), so every value would fire one of them";
+        }
+
+        if (!double.IsNaN(alerts.SpikeSigmas) && (alerts.SpikeSigmas <= 0 || double.IsInfinity(alerts.SpikeSigmas)))
+        {
+            yield return $"AlertSpikeSigmas is {alerts.SpikeSigmas.ToString("R", invariant)}; it must be finite and above 0";
+        }
+
+        if (alerts.SpikeWindow is < 8 or > 100_000)
+        {
+            yield return $"AlertSpikeWindow is {alerts.SpikeWindow}; it must be from 8 to 100,000";
+        }
+
+        if (double.IsNaN(alerts.SpikeSigmas) && alerts.SpikeWindow != MetricAlertsModel.None.SpikeWindow)
+        {
+            yield return "AlertSpikeWindow is set but AlertSpikeSigmas is not";
+        }
+
+        // TimeSpan.FromSeconds refuses more than about 9.2e11 seconds; a stall that long could never fire anyway.
+        if (!double.IsNaN(alerts.StallSeconds) && !(alerts.StallSeconds > 0 && alerts.StallSeconds <= 9e11))
+        {
+            yield return $"AlertStallSeconds is {alerts.StallSeconds.ToString("R", invariant)}; it must be above 0 and at most 9e11";
+        }
     }
 
     /// <summary>The same checks MetricOptions makes at run time, made at compile time.</summary>
@@ -177,6 +224,11 @@ internal static class MetricParser
                 yield return $"HistogramBounds must be finite and strictly increasing; bound {i} is {bound.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
                 break;
             }
+        }
+
+        foreach (var problem in AlertProblems(options.Alerts))
+        {
+            yield return problem;
         }
 
         if (options.Unit is { } unit && (unit.Length > 256 || unit.Any(char.IsControl)))

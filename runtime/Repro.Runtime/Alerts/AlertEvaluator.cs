@@ -25,35 +25,40 @@ internal sealed class AlertEvaluator
     {
         foreach (var rule in rules)
         {
-            var state = new RuleState(rule, startTicks);
-            if (state.Window is { } window)
-            {
-                _windows.Add(window);
-            }
+            Add(rule, startTicks);
+        }
+    }
 
-            switch (rule.Kind)
-            {
-                case AlertKind.Failed:
-                    _failures.Add(state);
-                    break;
-                case AlertKind.Stall when rule.Metric is null:
+    private void Add(AlertRule rule, long startTicks)
+    {
+        var state = new RuleState(rule, startTicks);
+        if (state.Window is { } window)
+        {
+            _windows.Add(window);
+        }
+
+        switch (rule.Kind)
+        {
+            case AlertKind.Failed:
+                _failures.Add(state);
+                break;
+            case AlertKind.Stall when rule.Metric is null:
+                _stalls.Add(state);
+                _anyMetricStalls.Add(state);
+                break;
+            default:
+                if (rule.Kind == AlertKind.Stall)
+                {
                     _stalls.Add(state);
-                    _anyMetricStalls.Add(state);
-                    break;
-                default:
-                    if (rule.Kind == AlertKind.Stall)
-                    {
-                        _stalls.Add(state);
-                    }
+                }
 
-                    if (!_byName.TryGetValue(rule.Metric!, out var list))
-                    {
-                        _byName[rule.Metric!] = list = [];
-                    }
+                if (!_byName.TryGetValue(rule.Metric!, out var list))
+                {
+                    _byName[rule.Metric!] = list = [];
+                }
 
-                    list.Add(state);
-                    break;
-            }
+                list.Add(state);
+                break;
         }
     }
 
@@ -61,8 +66,18 @@ internal sealed class AlertEvaluator
     /// <param name="id">The metric's id.</param>
     /// <param name="name">Its name.</param>
     /// <param name="isInteger">Whether its values travel as the bits of 64-bit integers.</param>
-    public void Declare(int id, string name, bool isInteger)
+    /// <param name="declared">The rules the metric's declaration carries (<see cref="MetricAlerts"/>), watched from now on; a rule the run's options already name is not added twice.</param>
+    /// <param name="nowTicks">The time now, from which a declared stall rule counts.</param>
+    public void Declare(int id, string name, bool isInteger, IReadOnlyList<AlertRule>? declared = null, long nowTicks = 0)
     {
+        foreach (var rule in declared ?? [])
+        {
+            if (!_byName.TryGetValue(name, out var existing) || !existing.Exists(s => s.Rule == rule))
+            {
+                Add(rule, nowTicks);
+            }
+        }
+
         if (!_byName.TryGetValue(name, out var states))
         {
             return;

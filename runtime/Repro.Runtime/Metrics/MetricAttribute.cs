@@ -53,4 +53,22 @@ public sealed class MetricAttribute : Attribute
 
     /// <summary>Bucket bounds for <see cref="MetricAggregation.Histogram"/>: finite, strictly increasing.</summary>
     public double[]? HistogramBounds { get; set; }
+
+    /// <summary>Alert when a value is NaN or infinite (see <see cref="Alerts.MetricAlerts"/>).</summary>
+    public bool AlertNotFinite { get; set; }
+
+    /// <summary>Alert when a value is above this; NaN (the default) declares no such rule.</summary>
+    public double AlertAbove { get; set; } = double.NaN;
+
+    /// <summary>Alert when a value is below this; NaN (the default) declares no such rule.</summary>
+    public double AlertBelow { get; set; } = double.NaN;
+
+    /// <summary>Alert when a value lies more than this many robust standard deviations from its window's median; NaN (the default) declares no such rule.</summary>
+    public double AlertSpikeSigmas { get; set; } = double.NaN;
+
+    /// <summary>How many trailing values <see cref="AlertSpikeSigmas"/> compares against (8 to 100,000). Default 100.</summary>
+    public int AlertSpikeWindow { get; set; } = 100;
+
+    /// <summary>Alert when the metric has logged no new step for this many seconds; NaN (the default) declares no such rule.</summary>
+    public double AlertStallSeconds { get; set; } = double.NaN;
 }

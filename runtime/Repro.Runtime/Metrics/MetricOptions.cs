@@ -82,6 +82,9 @@ public sealed class MetricOptions
     /// <summary>t-digest compression (10 to 1,000): more centroids, more accurate quantiles. Default 100.</summary>
     public double SketchCompression { get; init; } = 100;
 
+    /// <summary>Alert rules on this metric, evaluated in every run it is logged to. Default none.</summary>
+    public Alerts.MetricAlerts? Alerts { get; init; }
+
     internal static MetricOptions Default { get; } = new();
 
     internal bool IsEquivalentTo(MetricOptions other) =>
@@ -91,6 +94,7 @@ public sealed class MetricOptions
         && RecordValues == other.RecordValues
         && SketchCompression.Equals(other.SketchCompression)
         && Goal == other.Goal
+        && Equals(Alerts is { IsEmpty: false } ? Alerts : null, other.Alerts is { IsEmpty: false } ? other.Alerts : null)
         && (HistogramBounds ?? []).SequenceEqual(other.HistogramBounds ?? []);
 
     internal static void Validate(MetricOptions options, string metric)
@@ -137,6 +141,7 @@ public sealed class MetricOptions
             }
         }
 
+        options.Alerts?.Validate(metric);
         if (options.SketchCompression is < 10 or > 1000 || double.IsNaN(options.SketchCompression))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.SketchCompression, $"Metric '{metric}': SketchCompression must be from 10 to 1,000.");

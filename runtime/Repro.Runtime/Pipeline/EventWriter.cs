@@ -35,8 +35,10 @@ internal sealed class EventWriter : IDisposable
     private readonly RecordBuffer _records;
     private readonly WriterMetrics _metricStates;
     private readonly List<Event> _summaries = [];
-    private readonly Alerts.AlertEvaluator? _alerts;
+    private readonly MetricRegistry _metrics;
+    private readonly Func<Alerts.AlertEvaluator>? _startAlerts;
     private readonly Action<Event>? _onAlert;
+    private Alerts.AlertEvaluator? _alerts;
     private readonly List<Event> _fired = [];
     private bool _endWritten;
     private long _lastSyncTicks = Stopwatch.GetTimestamp();
@@ -46,13 +48,16 @@ internal sealed class EventWriter : IDisposable
     private bool _stopped;
     private volatile Exception? _failure;
 
-    // alerts: the run's alert rules, evaluated on every pass (null when it has none); onAlert: called on this thread
-    // with each alert event once it has its sequence number, and must not block.
+    // alerts: the run's alert rules, evaluated on every pass (null when it has none); startAlerts: called on this
+    // thread to make one when the first metric declaring rules of its own arrives (so a run without rules never pays
+    // for them); onAlert: called on this thread with each alert event once it has its sequence number, never blocking.
     public EventWriter(string walDirectory, Ulid runId, Source source, EventPipelineOptions options, MetricRegistry metrics, RunClock clock, ILogger logger, Action<Exception>? onFault = null,
-        Alerts.AlertEvaluator? alerts = null, Action<Event>? onAlert = null)
+        Alerts.AlertEvaluator? alerts = null, Func<Alerts.AlertEvaluator>? startAlerts = null, Action<Event>? onAlert = null)
     {
         _alerts = alerts;
+        _startAlerts = startAlerts;
         _onAlert = onAlert;
+        _metrics = metrics;
         _options = options;
         _clock = clock;
         _logger = logger;
@@ -304,7 +309,7 @@ internal sealed class EventWriter : IDisposable
             if (_metricStates.DeclareIfNew(_batch[i].MetricId) is { } declaration)
             {
                 _records.AppendEvent(declaration, _batch[i].Timestamp);
-                _alerts?.Declare(_batch[i].MetricId, declaration.Name, declaration.MetricDeclared.ValueType is 2 or 3);
+                DeclareAlerts(_batch[i].MetricId, declaration, now);
             }
         }
 
@@ -327,6 +332,17 @@ internal sealed class EventWriter : IDisposable
     }
 
     /// <summary>Writes the alerts fired so far and hands each, numbered, to the run.</summary>
+    private void DeclareAlerts(int metricId, Event declaration, long now)
+    {
+        var declared = _metrics.Get(metricId).Options.Alerts is { IsEmpty: false } alerts ? alerts.RulesFor(declaration.Name) : null;
+        if (declared is not null && _alerts is null)
+        {
+            _alerts = _startAlerts?.Invoke();
+        }
+
+        _alerts?.Declare(metricId, declaration.Name, declaration.MetricDeclared.ValueType is 2 or 3, declared, now);
+    }
+
     private void AppendAlerts(long ticks)
     {
         if (_fired.Count == 0)

@@ -8,7 +8,7 @@ namespace Repro;
 /// <summary>Alerts: rules evaluated by the writer, delivered to the manifest, the log and the user's callback off its thread.</summary>
 public sealed partial class Run
 {
-    private AlertDispatcher? _alertDispatcher;
+    private volatile AlertDispatcher? _alertDispatcher;
     private Action<AlertFired>? _onAlert;
     private volatile bool _alertsClosed;
 
@@ -18,14 +18,21 @@ public sealed partial class Run
     /// <summary>The evaluator for the writer, and the thread that delivers alerts; none when the run has no rules.</summary>
     private AlertEvaluator? StartAlerts(RunOptions options)
     {
+        _onAlert = options.OnAlert;
         if (options.Alerts is not { Count: > 0 } rules)
         {
             return null;
         }
 
-        _onAlert = options.OnAlert;
         _alertDispatcher = new AlertDispatcher(Deliver, _logger);
         return new AlertEvaluator(rules, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>On the writer thread, when a run without rules of its own meets a metric declaring some (<see cref="MetricAlerts"/>).</summary>
+    private AlertEvaluator StartDeclaredAlerts()
+    {
+        _alertDispatcher ??= new AlertDispatcher(Deliver, _logger);
+        return new AlertEvaluator([], Stopwatch.GetTimestamp());
     }
 
     /// <summary>On the writer thread: count the alert in the manifest's tally and queue it; never blocks.</summary>

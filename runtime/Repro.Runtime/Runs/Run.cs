@@ -56,7 +56,7 @@ public sealed partial class Run : IDisposable
         var walDirectory = ReproHome.WalDirectory(directory);
         ReproHome.CreateOwnerOnlyDirectory(walDirectory);
         var alerts = StartAlerts(options);
-        _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger, OnWriterFault, alerts, alerts is null ? null : PostAlert);
+        _writer = new EventWriter(walDirectory, id, source, options.Pipeline, _metrics, _clock, _logger, OnWriterFault, alerts, StartDeclaredAlerts, PostAlert);
         if (options.ResolvePublishMetrics())
         {
             _meter = new Telemetry.RunMeter(id.ToString(), (int)source.Rank, () => _latest.Snapshot(_metrics), () => _writer.Dropped);

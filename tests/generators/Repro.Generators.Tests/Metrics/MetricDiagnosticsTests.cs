@@ -24,6 +24,12 @@ public class MetricDiagnosticsTests
     [InlineData("partial class M { [Repro.Metric(Tags = new[] { \"bad key=x\" })] partial void LogLoss(long s, double v); }", "REPRO3006")]
     [InlineData("partial class M { [Repro.Metric(Tags = new[] { \"a=1\", \"a=2\" })] partial void LogLoss(long s, double v); }", "REPRO3006")]
     [InlineData("partial class M { [Repro.Metric] partial void LogLoss(long s, double v, string note); }", "REPRO3003")]
+    [InlineData("partial class M { [Repro.Metric(AlertAbove = double.PositiveInfinity)] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(AlertAbove = 1, AlertBelow = 2)] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(AlertSpikeSigmas = -1)] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(AlertSpikeSigmas = 3, AlertSpikeWindow = 2)] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(AlertSpikeWindow = 50)] partial void LogLoss(long s, double v); }", "REPRO3006")]
+    [InlineData("partial class M { [Repro.Metric(AlertStallSeconds = 0)] partial void LogLoss(long s, double v); }", "REPRO3006")]
     public void Each_mistake_gets_its_diagnostic_and_no_code(string source, string id)
     {
         var (_, diagnostics, result) = GeneratorHarness.Run(new MetricGenerator(), source);
