@@ -3,6 +3,8 @@ using System.Text.Json;
 using Repro.Artifacts;
 using Repro.Artifacts.Remote;
 using Repro.Runs;
+using Repro.Storage;
+using Repro.Storage.Maintenance;
 using Spectre.Console;
 
 namespace Repro.Cli.Commands;
@@ -32,12 +34,24 @@ internal static class ArtifactsCommand
             var tagsByHash = manifest.Lineage.Tags.GroupBy(tag => tag.Value, StringComparer.Ordinal)
                 .ToDictionary(group => group.Key, group => group.Select(tag => tag.Key).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
             List<string> TagsOf(ArtifactSummary artifact) => tagsByHash.TryGetValue(artifact.Sha256, out var tags) ? tags : [];
+            var pruned = PrunedOf(context, manifest);
+            var checkpoint = ArtifactKinds.Name(ArtifactKind.Checkpoint);
+            PrunedCheckpoint? PrunedRecord(ArtifactSummary artifact) => artifact.Kind == checkpoint ? pruned.GetValueOrDefault(artifact.Sha256) : null;
             if (parse.GetValue(json))
             {
-                var rows = manifest.Lineage.Artifacts.Select(artifact => new Dictionary<string, object>
+                var rows = manifest.Lineage.Artifacts.Select(artifact =>
                 {
-                    ["name"] = artifact.Name, ["kind"] = artifact.Kind, ["tags"] = TagsOf(artifact), ["sha256"] = artifact.Sha256,
-                    ["size"] = artifact.Size, ["mediaType"] = artifact.MediaType, ["step"] = artifact.Step, ["location"] = artifact.Location,
+                    var row = new Dictionary<string, object>
+                    {
+                        ["name"] = artifact.Name, ["kind"] = artifact.Kind, ["tags"] = TagsOf(artifact), ["sha256"] = artifact.Sha256,
+                        ["size"] = artifact.Size, ["mediaType"] = artifact.MediaType, ["step"] = artifact.Step, ["location"] = artifact.Location,
+                    };
+                    if (PrunedRecord(artifact) is { } record)
+                    {
+                        row["pruned"] = new Dictionary<string, string> { ["at"] = record.PrunedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture), ["rule"] = record.Rule };
+                    }
+
+                    return row;
                 });
                 context.Output.WriteLine(JsonSerializer.Serialize(rows, Indented));
             }
@@ -51,7 +65,7 @@ internal static class ArtifactsCommand
                 foreach (var artifact in manifest.Lineage.Artifacts)
                 {
                     table.AddRow(Markup.Escape(artifact.Name), artifact.Kind, artifact.Step.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        Markup.Escape(string.Join(", ", TagsOf(artifact))), artifact.Sha256, Bytes(artifact.Size), Markup.Escape(Location(artifact)));
+                        Markup.Escape(string.Join(", ", TagsOf(artifact))), artifact.Sha256, Bytes(artifact.Size), Markup.Escape(PrunedRecord(artifact) is { } record ? $"pruned by gc {record.PrunedAt.UtcDateTime:yyyy-MM-dd} ({record.Rule})" : Location(artifact)));
                 }
 
                 context.Console.Write(table);
@@ -77,7 +91,22 @@ internal static class ArtifactsCommand
             var store = new ContentStore(context.Store.Home);
             var destination = Path.GetFullPath(parse.GetValue(output)!);
             using var fetcher = new RemoteFetcher(context, remote, parse, manifest, store);
-            fetcher.EnsureLocal(artifact.Sha256);
+            try
+            {
+                fetcher.EnsureLocal(artifact.Sha256);
+            }
+            catch (ObjectNotFoundException)
+            {
+                // the remote copy is gone too: say so below if gc pruned it here
+            }
+
+            if (!store.Contains(artifact.Sha256) && artifact.Kind == ArtifactKinds.Name(ArtifactKind.Checkpoint) && PrunedOf(context, manifest).GetValueOrDefault(artifact.Sha256) is { } pruned)
+            {
+                throw new ObjectNotFoundException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Checkpoint {artifact.Name} at step {artifact.Step} ({artifact.Sha256}) of run {manifest.RunId} was pruned by gc on {pruned.PrunedAt.UtcDateTime:yyyy-MM-dd} ({pruned.Rule}), and no remote store holds a copy. "
+                    + $"To keep a run's checkpoints, tag it before gc runs: repro runs tag {manifest.RunId} retention.keep_last_checkpoints=never."));
+            }
+
             if (artifact.MediaType == FolderListing.MediaType)
             {
                 var files = FolderListing.Decode(store.ReadAllBytes(artifact.Sha256));
@@ -125,9 +154,12 @@ internal static class ArtifactsCommand
                         clients[address] = remote.Open(parse, address);
                     }
 
+                    var pruned = PrunedOf(context, manifest);
                     foreach (var (what, hash) in Referenced(manifest, store))
                     {
-                        results.Add((manifest.RunId, what, hash, Check(store, hash), address is null ? null : CheckRemote(clients[address], hash)));
+                        // A checkpoint gc pruned is missing by design, and says so instead of failing the check.
+                        var local = Check(store, hash) is "missing" && pruned.ContainsKey(hash) ? "pruned" : Check(store, hash);
+                        results.Add((manifest.RunId, what, hash, local, address is null ? null : CheckRemote(clients[address], hash)));
                     }
                 }
             }
@@ -170,10 +202,12 @@ internal static class ArtifactsCommand
                 context.Console.Write(table);
             }
 
-            var bad = results.Count(result => result.Status != "ok" || result.Remote is not (null or "ok"));
+            var bad = results.Count(result => result.Status is not ("ok" or "pruned") || result.Remote is not (null or "ok"));
+            var prunedCount = results.Count(result => result.Status == "pruned");
+            var prunedNote = prunedCount == 0 ? "" : $" ({prunedCount} pruned by gc, as its record says)";
             context.Output.WriteLine(bad == 0
-                ? $"{results.Count} objects verified, all intact."
-                : $"{bad} of {results.Count} objects are damaged or missing.");
+                ? $"{results.Count - prunedCount} objects verified, all intact{prunedNote}."
+                : $"{bad} of {results.Count} objects are damaged or missing{prunedNote}.");
             return bad == 0 ? ExitCodes.Success : ExitCodes.Failure;
         }));
         return verify;
@@ -239,7 +273,22 @@ internal static class ArtifactsCommand
         }
     }
 
-    private static string Colour(string status) => status == "ok" ? "ok" : $"[red]{status}[/]";
+    private static string Colour(string status) => status switch { "ok" => "ok", "pruned" => "[yellow]pruned[/]", _ => $"[red]{status}[/]" };
+
+    /// <summary>The checkpoints gc pruned from the run, by object; none when the record cannot be read (a warning says so).</summary>
+    private static Dictionary<string, PrunedCheckpoint> PrunedOf(CommandContext context, RunManifest manifest)
+    {
+        try
+        {
+            return PrunedCheckpoints.Read(ReproHome.RunDirectory(context.Store.Home, manifest.RunId))
+                .GroupBy(p => p.Sha256, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        }
+        catch (InvalidDataException e)
+        {
+            context.Error.WriteLine($"repro: warning: {e.Message}");
+            return [];
+        }
+    }
 
     // The local store's location is the hash again: say where it is instead of repeating 64 digits.
     private static string Location(ArtifactSummary artifact) =>

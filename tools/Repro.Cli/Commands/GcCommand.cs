@@ -69,6 +69,11 @@ internal static class GcCommand
                 $"{(dryRun ? "would " : "")}{Verb(item.Action)} run {item.Target}: {item.Why}{(item.Bytes > 0 ? $", {ArtifactsCommand.Bytes(item.Bytes)}" : "")}"));
         }
 
+        foreach (var item in plan.Items.Where(i => i.Action == GcAction.PruneCheckpoint))
+        {
+            context.Output.WriteLine($"{(dryRun ? "would prune" : "pruned")} from run {item.Target}: {item.Why}, {ArtifactsCommand.Bytes(item.Checkpoint!.Size)} (freed with the unreferenced objects)");
+        }
+
         foreach (var group in plan.Items.Where(i => i.Action is GcAction.DeleteObject or GcAction.DeleteTemporary).GroupBy(i => i.Action))
         {
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

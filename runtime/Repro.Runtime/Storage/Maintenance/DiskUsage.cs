@@ -71,7 +71,7 @@ public static class DiskUsage
         }
 
         var referencedBy = new Dictionary<string, int>(StringComparer.Ordinal);
-        var perRun = folders.Select(f => (f.Manifest, f.Folder, f.InTrash, Hashes: ObjectReferences.Of(f.Manifest, objects, _ => { }))).ToList();
+        var perRun = folders.Select(f => (f.Manifest, f.Folder, f.InTrash, Hashes: ObjectReferences.Of(f.Manifest, objects, _ => { }, ObjectReferences.Pruned(f.Folder, _ => { })))).ToList();
         foreach (var hash in perRun.SelectMany(r => r.Hashes))
         {
             referencedBy[hash] = referencedBy.GetValueOrDefault(hash) + 1;

@@ -36,25 +36,42 @@ public static class GarbageCollector
         ArgumentNullException.ThrowIfNull(policy);
         var items = new List<GcItem>();
         var warnings = new List<string>();
+        var notes = new List<string>();
         var live = store.ListRuns((folder, reason) => warnings.Add($"{folder} cannot be read ({reason})"));
         var trashedRuns = RunTrash.List(store.Home, (entry, reason) => warnings.Add($"{entry} cannot be read ({reason})"));
 
-        foreach (var run in live.Where(r => r.Status is RunStatus.Failed or RunStatus.Crashed).OrderBy(r => r.RunId, StringComparer.Ordinal))
+        // A run's own retention.<field> tags override the home's rules for it; a bad one leaves the run alone.
+        var policies = new Dictionary<string, RetentionPolicy>(StringComparer.Ordinal);
+        foreach (var run in live)
         {
-            if (policy.FailedRunsFor is { } keep && !IsKept(run) && now - (run.EndedAt ?? run.StartedAt) > keep)
+            if (policy.ForRun(run.Tags, out var problem) is { } own)
+            {
+                policies[run.RunId] = own;
+            }
+            else
+            {
+                notes.Add($"run {run.RunId} was left alone: {problem}");
+            }
+        }
+
+        foreach (var run in live.Where(r => r.Status is RunStatus.Failed or RunStatus.Crashed && policies.ContainsKey(r.RunId)).OrderBy(r => r.RunId, StringComparer.Ordinal))
+        {
+            if (policies[run.RunId].FailedRunsFor is { } keep && !IsKept(run) && now - (run.EndedAt ?? run.StartedAt) > keep)
             {
                 items.Add(new GcItem(GcAction.TrashRun, run.RunId, 0, string.Create(CultureInfo.InvariantCulture, $"{run.Status.ToString().ToLowerInvariant()} {(now - (run.EndedAt ?? run.StartedAt)).TotalDays:0} days ago (failed_runs_days={keep.TotalDays:0.###})")));
             }
         }
 
         var goingToTrash = items.Select(i => i.Target).ToHashSet(StringComparer.Ordinal);
-        foreach (var run in live.Where(r => r.Status != RunStatus.Running && !goingToTrash.Contains(r.RunId)).OrderBy(r => r.RunId, StringComparer.Ordinal))
+        var staying = live.Where(r => r.Status != RunStatus.Running && !goingToTrash.Contains(r.RunId) && policies.ContainsKey(r.RunId) && !IsKept(r)).OrderBy(r => r.RunId, StringComparer.Ordinal).ToList();
+        foreach (var run in staying)
         {
             var folder = ReproHome.RunDirectory(store.Home, run.RunId);
-            if (policy.DownsampleAfter is { } after && !IsKept(run) && run.Last.Count > 0 && now - (run.EndedAt ?? run.StartedAt) > after && RunDownsampler.Read(folder) is null)
+            var own = policies[run.RunId];
+            if (own.DownsampleAfter is { } after && run.Last.Count > 0 && now - (run.EndedAt ?? run.StartedAt) > after && RunDownsampler.Read(folder) is null)
             {
                 items.Add(new GcItem(GcAction.DownsampleRun, run.RunId, 0, string.Create(CultureInfo.InvariantCulture,
-                    $"ended {(now - (run.EndedAt ?? run.StartedAt)).TotalDays:0} days ago (downsample_after_days={after.TotalDays:0.###}, downsample_bucket={policy.DownsampleBucket}); log {FolderSize.Of(ReproHome.WalDirectory(folder))} bytes")));
+                    $"ended {(now - (run.EndedAt ?? run.StartedAt)).TotalDays:0} days ago (downsample_after_days={after.TotalDays:0.###}, downsample_bucket={own.DownsampleBucket}); log {FolderSize.Of(ReproHome.WalDirectory(folder))} bytes")));
             }
         }
 
@@ -69,19 +86,53 @@ public static class GarbageCollector
             }
         }
 
-        // Every run that stays (in the home or the trash) keeps every object it names.
+        // Checkpoints beyond a run's last keep_last_checkpoints untagged ones: pruned before the objects are swept.
+        var pruning = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var run in staying.Where(r => policies[r.RunId].KeepLastCheckpoints is not null))
+        {
+            var keepLast = policies[run.RunId].KeepLastCheckpoints!.Value;
+            IReadOnlyList<PrunedCheckpoint> already;
+            try
+            {
+                already = PrunedCheckpoints.Read(ReproHome.RunDirectory(store.Home, run.RunId));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                notes.Add($"no checkpoint of run {run.RunId} was pruned: {e.Message}");
+                continue;
+            }
+
+            foreach (var checkpoint in PrunedCheckpoints.Choose(run, keepLast, already))
+            {
+                if (!pruning.TryGetValue(run.RunId, out var hashes))
+                {
+                    pruning[run.RunId] = hashes = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                hashes.Add(checkpoint.Sha256);
+                items.Add(new GcItem(GcAction.PruneCheckpoint, run.RunId, 0, string.Create(CultureInfo.InvariantCulture,
+                    $"checkpoint {checkpoint.Name} at step {checkpoint.Step} ({checkpoint.Sha256[..12]}) is older than the run's last {keepLast} untagged checkpoint(s) (keep_last_checkpoints={keepLast})"),
+                    new PrunedCheckpoint(checkpoint.Name, checkpoint.Sha256, checkpoint.Step, checkpoint.Size, now, string.Create(CultureInfo.InvariantCulture, $"keep_last_checkpoints={keepLast}"))));
+            }
+        }
+
+        // Every run that stays (in the home or the trash) keeps every object it names, less its pruned checkpoints.
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         var objects = new ContentStore(store.Home);
         foreach (var manifest in live)
         {
-            referenced.UnionWith(ObjectReferences.Of(manifest, objects, warnings.Add));
+            // A damaged record counts as nothing pruned: every object stays, so it is a note, not a reason to stop.
+            var pruned = ObjectReferences.Pruned(ReproHome.RunDirectory(store.Home, manifest.RunId), notes.Add);
+            pruned.UnionWith(pruning.GetValueOrDefault(manifest.RunId) ?? []);
+            referenced.UnionWith(ObjectReferences.Of(manifest, objects, warnings.Add, pruned));
         }
 
         foreach (var trashed in trashedRuns.Where(t => !purged.Contains(t.RunId)))
         {
             try
             {
-                referenced.UnionWith(ObjectReferences.Of(RunTrash.ReadManifest(store.Home, trashed.RunId), objects, warnings.Add));
+                var pruned = ObjectReferences.Pruned(Path.Combine(RunTrash.EntryDirectory(store.Home, trashed.RunId), RunTrash.RunFolderName), notes.Add);
+                referenced.UnionWith(ObjectReferences.Of(RunTrash.ReadManifest(store.Home, trashed.RunId), objects, warnings.Add, pruned));
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -91,7 +142,8 @@ public static class GarbageCollector
 
         if (warnings.Count > 0)
         {
-            // An unreadable run may reference any object: removing none is the only safe choice.
+            // An unreadable run may reference any object: removing none is the only safe choice (a run left alone for
+            // a bad override tag is only a note: its references are known).
             warnings.Add("no object was removed, since what the runs above reference is unknown; repair them, or delete them and let gc run again");
         }
 
@@ -124,7 +176,7 @@ public static class GarbageCollector
         var interrupted = Directory.Exists(DoomedDirectory(store.Home))
             ? Directory.GetDirectories(DoomedDirectory(store.Home)).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
-        return new GcPlan(policy, items, interrupted, warnings);
+        return new GcPlan(policy, items, interrupted, [.. warnings, .. notes.Distinct(StringComparer.Ordinal)]);
     }
 
     /// <summary>
@@ -175,6 +227,10 @@ public static class GarbageCollector
                     break;
                 case GcAction.PurgeRun:
                     Purge(store.Home, item.Target);
+                    break;
+                case GcAction.PruneCheckpoint:
+                    // Recorded before the sweep below removes the object: a missing checkpoint always says why.
+                    PrunedCheckpoints.Append(ReproHome.RunDirectory(store.Home, item.Target), [item.Checkpoint!]);
                     break;
                 case GcAction.DeleteObject:
                     DeleteIfStillOld(objects.PathOf(item.Target), now - policy.ObjectGrace);
@@ -272,7 +328,7 @@ public static class GarbageCollector
     private static void Audit(string home, GcPlan plan)
     {
         string Count(GcAction action) => plan.Items.Count(i => i.Action == action).ToString(CultureInfo.InvariantCulture);
-        var runs = plan.Items.Where(i => i.Action is GcAction.TrashRun or GcAction.DownsampleRun or GcAction.PurgeRun).Select(i => i.Target).Concat(plan.InterruptedRuns).Distinct(StringComparer.Ordinal).ToList();
+        var runs = plan.Items.Where(i => i.Action is GcAction.TrashRun or GcAction.DownsampleRun or GcAction.PurgeRun or GcAction.PruneCheckpoint).Select(i => i.Target).Concat(plan.InterruptedRuns).Distinct(StringComparer.Ordinal).ToList();
         var parts = Math.Max(1, (runs.Count + RunsPerAuditRecord - 1) / RunsPerAuditRecord);
         for (var part = 0; part < parts; part++)
         {
@@ -282,6 +338,7 @@ public static class GarbageCollector
                 ["runs_trashed"] = Count(GcAction.TrashRun),
                 ["runs_downsampled"] = Count(GcAction.DownsampleRun),
                 ["runs_purged"] = Count(GcAction.PurgeRun),
+                ["checkpoints_pruned"] = Count(GcAction.PruneCheckpoint),
                 ["objects_deleted"] = Count(GcAction.DeleteObject),
                 ["temporaries_deleted"] = Count(GcAction.DeleteTemporary),
                 ["bytes_freed"] = plan.Bytes.ToString(CultureInfo.InvariantCulture),

@@ -12,6 +12,9 @@ public enum GcAction
     /// <summary>Remove for good a run that has been in the trash past its time.</summary>
     PurgeRun,
 
+    /// <summary>Prune an untagged checkpoint beyond a run's last <c>keep_last_checkpoints</c>: recorded in the run's <c>pruned.json</c>, its object then removed with the unreferenced ones.</summary>
+    PruneCheckpoint,
+
     /// <summary>Remove an object of the content store that no run (in the home or in the trash) references.</summary>
     DeleteObject,
 
@@ -24,11 +27,12 @@ public enum GcAction
 /// <param name="Target">The run id, object hash or temporary file.</param>
 /// <param name="Bytes">What it frees (0 for <see cref="GcAction.TrashRun"/>, which frees nothing yet; for <see cref="GcAction.DownsampleRun"/>, known once done).</param>
 /// <param name="Why">The rule that chose it, in words.</param>
-public sealed record GcItem(GcAction Action, string Target, long Bytes, string Why);
+/// <param name="Checkpoint">For <see cref="GcAction.PruneCheckpoint"/>: the record gc leaves of the checkpoint it prunes from run <paramref name="Target"/>.</param>
+public sealed record GcItem(GcAction Action, string Target, long Bytes, string Why, PrunedCheckpoint? Checkpoint = null);
 
 /// <summary>What <c>repro gc</c> would do, or did.</summary>
 /// <param name="Policy">The policy applied.</param>
-/// <param name="Items">The steps, in the order they run: trash, downsample, purge, objects, temporaries.</param>
+/// <param name="Items">The steps, in the order they run: trash, downsample, purge, prune checkpoints, objects, temporaries.</param>
 /// <param name="InterruptedRuns">Runs an interrupted gc had already taken out of the trash, still being removed (finished first).</param>
 /// <param name="Warnings">What gc left alone and why (an unreadable run stops object removal, since its references are unknown).</param>
 public sealed record GcPlan(RetentionPolicy Policy, IReadOnlyList<GcItem> Items, IReadOnlyList<string> InterruptedRuns, IReadOnlyList<string> Warnings)

@@ -7,17 +7,41 @@ namespace Repro.Storage.Maintenance;
 internal static class ObjectReferences
 {
     /// <summary>
+    /// The objects of the checkpoints pruned from the run in <paramref name="runDirectory"/>; a damaged record counts
+    /// as none pruned (so every object stays), with a message to <paramref name="onUnreadable"/>.
+    /// </summary>
+    public static HashSet<string> Pruned(string runDirectory, Action<string> onUnreadable)
+    {
+        try
+        {
+            return PrunedCheckpoints.Read(runDirectory).Select(p => p.Sha256).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            onUnreadable(e.Message);
+            return [];
+        }
+    }
+
+    /// <summary>
     /// Every object <paramref name="manifest"/> names: its artifacts (and each file of a folder artifact, read from
     /// the folder's listing), the objects its tags point at, its dataset listings and its splits.
     /// </summary>
     /// <param name="manifest">The run.</param>
     /// <param name="objects">The home's content store, to read folder listings.</param>
     /// <param name="onUnreadable">Called with a message for each folder listing that cannot be read (its files are then unknown).</param>
-    public static HashSet<string> Of(RunManifest manifest, ContentStore objects, Action<string> onUnreadable)
+    /// <param name="prunedCheckpoints">Objects of checkpoints gc pruned from the run, which it no longer holds on to (another artifact or a tag with the same object still does).</param>
+    public static HashSet<string> Of(RunManifest manifest, ContentStore objects, Action<string> onUnreadable, IReadOnlySet<string>? prunedCheckpoints = null)
     {
         var hashes = new HashSet<string>(StringComparer.Ordinal);
+        var checkpoint = ArtifactKinds.Name(ArtifactKind.Checkpoint);
         foreach (var artifact in manifest.Lineage.Artifacts)
         {
+            if (prunedCheckpoints is not null && artifact.Kind == checkpoint && prunedCheckpoints.Contains(artifact.Sha256))
+            {
+                continue;
+            }
+
             if (hashes.Add(artifact.Sha256) && artifact.MediaType == FolderListing.MediaType && objects.Contains(artifact.Sha256))
             {
                 try

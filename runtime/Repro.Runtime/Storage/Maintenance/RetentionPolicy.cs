@@ -46,6 +46,66 @@ public sealed record RetentionPolicy
     /// </summary>
     public double? GrowthWarningMegabytesPerDay { get; init; }
 
+    /// <summary>
+    /// How many untagged checkpoints of an ended run gc keeps: the newest this many; older ones are pruned (their
+    /// objects removed, a record left in the run's <c>pruned.json</c>). Checkpoints a tag points at (<c>last</c>,
+    /// <c>best/…</c>, a user's) are always kept. Null (the default) keeps every checkpoint.
+    /// </summary>
+    public int? KeepLastCheckpoints { get; init; }
+
+    /// <summary>The prefix of the run tags that override a run-level field for that run: <c>retention.failed_runs_days=7</c>.</summary>
+    public const string OverrideTagPrefix = "retention.";
+
+    /// <summary>The fields a run's tags may override (the others apply to the whole home).</summary>
+    public static IReadOnlyList<string> RunFields { get; } = ["failed_runs_days", "downsample_after_days", "downsample_bucket", "keep_last_checkpoints"];
+
+    /// <summary>
+    /// The policy for one run: this one with the run's <c>retention.&lt;field&gt;=&lt;value&gt;</c> tags applied (a
+    /// number, or <c>never</c> for a field that may be null).
+    /// </summary>
+    /// <param name="tags">The run's tags.</param>
+    /// <param name="problem">Why an override tag was refused (a home-wide or unknown field, a bad value); the policy returned is then null.</param>
+    public RetentionPolicy? ForRun(IReadOnlyDictionary<string, string> tags, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        problem = null;
+        var policy = this;
+        foreach (var (key, value) in tags.Where(t => t.Key.StartsWith(OverrideTagPrefix, StringComparison.Ordinal)).OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var field = key[OverrideTagPrefix.Length..];
+            if (!RunFields.Contains(field))
+            {
+                problem = s_fields.Contains(field)
+                    ? $"tag {key}: {field} applies to the whole home (retention.json), not to one run; a run may override {string.Join(", ", RunFields)}"
+                    : $"tag {key}: unknown field; a run may override {string.Join(", ", RunFields)}";
+                return null;
+            }
+
+            var text = value.Trim();
+            var json = string.Equals(text, "never", StringComparison.OrdinalIgnoreCase) ? "null"
+                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number) ? number.ToString("R", CultureInfo.InvariantCulture)
+                : null;
+            if (json is null)
+            {
+                problem = $"tag {key}: \"{value}\" is not a number{(s_nullable.ContainsKey(field) ? " or never" : "")}";
+                return null;
+            }
+
+            using var document = JsonDocument.Parse($"{{\"{field}\": {json}}}");
+            try
+            {
+                policy = Apply(policy, document.RootElement.EnumerateObject().Single(), "tag " + key);
+            }
+            catch (InvalidDataException e)
+            {
+                problem = e.Message;
+                return null;
+            }
+        }
+
+        return policy;
+    }
+
     /// <summary>The policy file of <paramref name="home"/>.</summary>
     public static string PathOf(string home) => Path.Combine(home, FileName);
 
@@ -82,27 +142,30 @@ public sealed record RetentionPolicy
             var policy = new RetentionPolicy();
             foreach (var field in document.RootElement.EnumerateObject())
             {
-                policy = field.Name switch
-                {
-                    "trash_days" => policy with { TrashFor = TimeSpan.FromDays(Number(field, source, 0, 36_500)!.Value) },
-                    "failed_runs_days" => policy with { FailedRunsFor = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
-                    "object_grace_hours" => policy with { ObjectGrace = TimeSpan.FromHours(Number(field, source, 1, 87_600)!.Value) },
-                    "downsample_after_days" => policy with { DownsampleAfter = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
-                    "downsample_bucket" => policy with { DownsampleBucket = (int)Whole(field, source, 2, 1_000_000) },
-                    "growth_warning_mb_per_day" => policy with { GrowthWarningMegabytesPerDay = Number(field, source, 0.001, 1e12) },
-                    _ => throw new InvalidDataException($"{source}: unknown field \"{field.Name}\"; the fields are {string.Join(", ", s_fields)}."),
-                };
+                policy = Apply(policy, field, source);
             }
 
             return policy;
         }
     }
 
+    private static RetentionPolicy Apply(RetentionPolicy policy, JsonProperty field, string source) => field.Name switch
+        {
+            "trash_days" => policy with { TrashFor = TimeSpan.FromDays(Number(field, source, 0, 36_500)!.Value) },
+            "failed_runs_days" => policy with { FailedRunsFor = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
+            "object_grace_hours" => policy with { ObjectGrace = TimeSpan.FromHours(Number(field, source, 1, 87_600)!.Value) },
+            "downsample_after_days" => policy with { DownsampleAfter = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
+            "downsample_bucket" => policy with { DownsampleBucket = (int)Whole(field, source, 2, 1_000_000) },
+            "growth_warning_mb_per_day" => policy with { GrowthWarningMegabytesPerDay = Number(field, source, 0.001, 1e12) },
+            "keep_last_checkpoints" => policy with { KeepLastCheckpoints = Number(field, source, 0, 1_000_000) is null ? null : (int)Whole(field, source, 0, 1_000_000) },
+            _ => throw new InvalidDataException($"{source}: unknown field \"{field.Name}\"; the fields are {string.Join(", ", s_fields)}."),
+        };
+
     /// <summary>The policy as a user would write it, for messages and the audit log.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={Days(FailedRunsFor)}, object_grace_hours={ObjectGrace.TotalHours:0.###}, downsample_after_days={Days(DownsampleAfter)}, downsample_bucket={DownsampleBucket}, growth_warning_mb_per_day={(GrowthWarningMegabytesPerDay is { } growth ? growth.ToString("0.###", CultureInfo.InvariantCulture) : "never")}");
+        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={Days(FailedRunsFor)}, object_grace_hours={ObjectGrace.TotalHours:0.###}, downsample_after_days={Days(DownsampleAfter)}, downsample_bucket={DownsampleBucket}, growth_warning_mb_per_day={(GrowthWarningMegabytesPerDay is { } growth ? growth.ToString("0.###", CultureInfo.InvariantCulture) : "never")}{(KeepLastCheckpoints is { } keep ? $", keep_last_checkpoints={keep}" : "")}");
 
-    private static readonly string[] s_fields = ["trash_days", "failed_runs_days", "object_grace_hours", "downsample_after_days", "downsample_bucket", "growth_warning_mb_per_day"];
+    private static readonly string[] s_fields = ["trash_days", "failed_runs_days", "object_grace_hours", "downsample_after_days", "downsample_bucket", "growth_warning_mb_per_day", "keep_last_checkpoints"];
 
     /// <summary>The fields that may be null, and what null means.</summary>
     private static readonly Dictionary<string, string> s_nullable = new(StringComparer.Ordinal)
@@ -110,6 +173,7 @@ public sealed record RetentionPolicy
         ["failed_runs_days"] = "null to keep failed runs",
         ["downsample_after_days"] = "null never to downsample",
         ["growth_warning_mb_per_day"] = "null never to warn",
+        ["keep_last_checkpoints"] = "null to keep every checkpoint",
     };
 
     private static string Days(TimeSpan? days) => days is { } d ? d.TotalDays.ToString("0.###", CultureInfo.InvariantCulture) : "never";
