@@ -153,6 +153,34 @@ public sealed class TDigest
         return digest;
     }
 
+    /// <summary>
+    /// Adds everything <paramref name="other"/> holds, centroid by centroid, as one digest of both sets of values
+    /// (how interval sketches are merged into coarser intervals); <paramref name="other"/> is not changed in content.
+    /// </summary>
+    public void Add(TDigest other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        other.Merge();
+        Merge();
+        if (other._centroids == 0)
+        {
+            return;
+        }
+
+        var count = _centroids + other._centroids;
+        var means = new double[count];
+        var weights = new double[count];
+        Array.Copy(_means, means, _centroids);
+        Array.Copy(_weights, weights, _centroids);
+        Array.Copy(other._means, 0, means, _centroids, other._centroids);
+        Array.Copy(other._weights, 0, weights, _centroids, other._centroids);
+        Array.Sort(means, weights);
+        TotalWeight += other.TotalWeight;
+        Min = Math.Min(Min, other.Min);
+        Max = Math.Max(Max, other.Max);
+        Compress(means, weights, count);
+    }
+
     /// <summary>Forgets every value.</summary>
     public void Reset()
     {
@@ -180,7 +208,12 @@ public sealed class TDigest
         Array.Fill(weights, 1.0, _centroids, _buffered);
         Array.Sort(means, weights);
         _buffered = 0;
+        Compress(means, weights, count);
+    }
 
+    /// <summary>Replaces the centroids by <paramref name="count"/> points sorted by mean, merged as far as the k1 scale allows.</summary>
+    private void Compress(double[] means, double[] weights, int count)
+    {
         var total = TotalWeight;
         var merged = 0;
         var before = 0.0;

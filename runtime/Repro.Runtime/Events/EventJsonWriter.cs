@@ -139,6 +139,11 @@ public static class EventJsonWriter
                 writer.WriteNumber("nanCount", evt.Histogram.NanCount);
                 writer.WriteNumber("firstStep", evt.Histogram.FirstStep);
                 writer.WriteNumber("lastStep", evt.Histogram.LastStep);
+                if (evt.Histogram.Merged > 0)
+                {
+                    writer.WriteNumber("merged", evt.Histogram.Merged); // merged from this many logged intervals by downsampling
+                }
+
                 break;
             case Event.ValueOneofCase.Sketch:
                 writer.WriteNumber("compression", evt.Sketch.Compression);
@@ -149,6 +154,11 @@ public static class EventJsonWriter
                 writer.WriteNumber("nanCount", evt.Sketch.NanCount);
                 writer.WriteNumber("firstStep", evt.Sketch.FirstStep);
                 writer.WriteNumber("lastStep", evt.Sketch.LastStep);
+                if (evt.Sketch.Merged > 0)
+                {
+                    writer.WriteNumber("merged", evt.Sketch.Merged);
+                }
+
                 break;
             case Event.ValueOneofCase.Telemetry:
                 var t = evt.Telemetry;

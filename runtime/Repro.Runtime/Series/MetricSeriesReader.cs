@@ -165,6 +165,8 @@ public static class MetricSeriesReader
         {
             Event.ValueOneofCase.Aggregate when evt.Aggregate.Downsampled => "downsampled: min–max, mean",
             Event.ValueOneofCase.Aggregate => "min–max, mean",
+            Event.ValueOneofCase.Histogram when evt.Histogram.Merged > 0 => "downsampled: p10–p90, median",
+            Event.ValueOneofCase.Sketch when evt.Sketch.Merged > 0 => "downsampled: p10–p90, median",
             _ => "p10–p90, median",
         };
         if (!bands.TryGetValue(evt.Name, out var entry))

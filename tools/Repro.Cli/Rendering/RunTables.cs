@@ -180,6 +180,8 @@ internal static class RunTables
                 Event.ValueOneofCase.Dropped => e.Dropped.Total.ToString(CultureInfo.InvariantCulture) + " dropped (" + e.Dropped.Policy + ")",
                 Event.ValueOneofCase.Text => e.Text.Message,
                 Event.ValueOneofCase.Aggregate => Bucket(e.Aggregate),
+                Event.ValueOneofCase.Histogram => Summary("histogram", e.Histogram.Counts.Aggregate(0UL, (sum, c) => sum + c), e.Histogram.FirstStep, e.Histogram.LastStep, e.Histogram.Merged),
+                Event.ValueOneofCase.Sketch => Summary("sketch", (ulong)e.Sketch.Weights.Sum(), e.Sketch.FirstStep, e.Sketch.LastStep, e.Sketch.Merged),
                 Event.ValueOneofCase.Alert => e.Alert.Kind + ": " + e.Alert.Message,
                 _ => string.Empty,
             };
@@ -199,6 +201,10 @@ internal static class RunTables
     private static string Bucket(Aggregate a) => a.Downsampled
         ? string.Create(CultureInfo.InvariantCulture, $"downsampled: {a.Count + a.NanCount} values, steps {a.FirstStep}–{a.LastStep}; min {a.Min:R} at {a.MinStep}, max {a.Max:R} at {a.MaxStep}, mean {a.Mean:R}, last {a.Last:R}")
         : string.Create(CultureInfo.InvariantCulture, $"{a.Count} values, steps {a.FirstStep}–{a.LastStep}; min {a.Min:R}, max {a.Max:R}, mean {a.Mean:R}");
+
+    /// <summary>An interval summary in one cell; one merged by downsampling says from how many intervals.</summary>
+    private static string Summary(string kind, ulong values, long firstStep, long lastStep, uint merged) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(merged > 0 ? $"downsampled: {kind} merged from {merged} intervals, " : kind + ", ")}{values} values, steps {firstStep}–{lastStep}");
 
     internal static string StatusMarkup(RunStatus status) => status switch
     {

@@ -71,7 +71,7 @@ public static class GarbageCollector
             if (own.DownsampleAfter is { } after && run.Last.Count > 0 && now - (run.EndedAt ?? run.StartedAt) > after && RunDownsampler.Read(folder) is null)
             {
                 items.Add(new GcItem(GcAction.DownsampleRun, run.RunId, 0, string.Create(CultureInfo.InvariantCulture,
-                    $"ended {(now - (run.EndedAt ?? run.StartedAt)).TotalDays:0} days ago (downsample_after_days={after.TotalDays:0.###}, downsample_bucket={own.DownsampleBucket}); log {FolderSize.Of(ReproHome.WalDirectory(folder))} bytes")));
+                    $"ended {(now - (run.EndedAt ?? run.StartedAt)).TotalDays:0} days ago (downsample_after_days={after.TotalDays:0.###}, downsample_bucket={own.DownsampleBucket}, downsample_summaries={own.DownsampleSummaries}); log {FolderSize.Of(ReproHome.WalDirectory(folder))} bytes")));
             }
         }
 
@@ -216,7 +216,8 @@ public static class GarbageCollector
                 case GcAction.DownsampleRun:
                     try
                     {
-                        var result = RunDownsampler.Downsample(ReproHome.RunDirectory(store.Home, item.Target), policy.DownsampleBucket, now);
+                        var own = policy.ForRun(store.GetRun(item.Target).Tags, out _) ?? policy;
+                        var result = RunDownsampler.Downsample(ReproHome.RunDirectory(store.Home, item.Target), own.DownsampleBucket, now, own.DownsampleSummaries);
                         item = item with { Bytes = result is null ? 0 : Math.Max(0, result.BytesBefore - result.BytesAfter) };
                     }
                     catch (Exception e) when (e is IOException or InvalidDataException)

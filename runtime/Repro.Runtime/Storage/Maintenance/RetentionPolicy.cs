@@ -41,6 +41,12 @@ public sealed record RetentionPolicy
     public int DownsampleBucket { get; init; } = 100;
 
     /// <summary>
+    /// The most logged intervals of a histogram or sketch metric that downsampling merges into one coarser interval
+    /// (10 by default): histogram counts are added exactly, sketches merged into one t-digest. 1 leaves them as logged.
+    /// </summary>
+    public int DownsampleSummaries { get; init; } = 10;
+
+    /// <summary>
     /// When the home grows faster than this many megabytes (10^6 bytes) a day, measured at each run's start, the run
     /// records a warning and logs it; null (the default) never warns.
     /// </summary>
@@ -57,7 +63,7 @@ public sealed record RetentionPolicy
     public const string OverrideTagPrefix = "retention.";
 
     /// <summary>The fields a run's tags may override (the others apply to the whole home).</summary>
-    public static IReadOnlyList<string> RunFields { get; } = ["failed_runs_days", "downsample_after_days", "downsample_bucket", "keep_last_checkpoints"];
+    public static IReadOnlyList<string> RunFields { get; } = ["failed_runs_days", "downsample_after_days", "downsample_bucket", "downsample_summaries", "keep_last_checkpoints"];
 
     /// <summary>
     /// The policy for one run: this one with the run's <c>retention.&lt;field&gt;=&lt;value&gt;</c> tags applied (a
@@ -156,6 +162,7 @@ public sealed record RetentionPolicy
             "object_grace_hours" => policy with { ObjectGrace = TimeSpan.FromHours(Number(field, source, 1, 87_600)!.Value) },
             "downsample_after_days" => policy with { DownsampleAfter = Number(field, source, 0, 36_500) is { } days ? TimeSpan.FromDays(days) : null },
             "downsample_bucket" => policy with { DownsampleBucket = (int)Whole(field, source, 2, 1_000_000) },
+            "downsample_summaries" => policy with { DownsampleSummaries = (int)Whole(field, source, 1, 1_000_000) },
             "growth_warning_mb_per_day" => policy with { GrowthWarningMegabytesPerDay = Number(field, source, 0.001, 1e12) },
             "keep_last_checkpoints" => policy with { KeepLastCheckpoints = Number(field, source, 0, 1_000_000) is null ? null : (int)Whole(field, source, 0, 1_000_000) },
             _ => throw new InvalidDataException($"{source}: unknown field \"{field.Name}\"; the fields are {string.Join(", ", s_fields)}."),
@@ -163,9 +170,9 @@ public sealed record RetentionPolicy
 
     /// <summary>The policy as a user would write it, for messages and the audit log.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={Days(FailedRunsFor)}, object_grace_hours={ObjectGrace.TotalHours:0.###}, downsample_after_days={Days(DownsampleAfter)}, downsample_bucket={DownsampleBucket}, growth_warning_mb_per_day={(GrowthWarningMegabytesPerDay is { } growth ? growth.ToString("0.###", CultureInfo.InvariantCulture) : "never")}{(KeepLastCheckpoints is { } keep ? $", keep_last_checkpoints={keep}" : "")}");
+        $"trash_days={TrashFor.TotalDays:0.###}, failed_runs_days={Days(FailedRunsFor)}, object_grace_hours={ObjectGrace.TotalHours:0.###}, downsample_after_days={Days(DownsampleAfter)}, downsample_bucket={DownsampleBucket}{(DownsampleSummaries != 10 ? $", downsample_summaries={DownsampleSummaries}" : "")}, growth_warning_mb_per_day={(GrowthWarningMegabytesPerDay is { } growth ? growth.ToString("0.###", CultureInfo.InvariantCulture) : "never")}{(KeepLastCheckpoints is { } keep ? $", keep_last_checkpoints={keep}" : "")}");
 
-    private static readonly string[] s_fields = ["trash_days", "failed_runs_days", "object_grace_hours", "downsample_after_days", "downsample_bucket", "growth_warning_mb_per_day", "keep_last_checkpoints"];
+    private static readonly string[] s_fields = ["trash_days", "failed_runs_days", "object_grace_hours", "downsample_after_days", "downsample_bucket", "downsample_summaries", "growth_warning_mb_per_day", "keep_last_checkpoints"];
 
     /// <summary>The fields that may be null, and what null means.</summary>
     private static readonly Dictionary<string, string> s_nullable = new(StringComparer.Ordinal)

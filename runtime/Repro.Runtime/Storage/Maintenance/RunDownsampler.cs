@@ -14,7 +14,10 @@ namespace Repro.Storage.Maintenance;
 /// <param name="Buckets">Buckets (aggregate events) written in their place.</param>
 /// <param name="BytesBefore">The log's size before.</param>
 /// <param name="BytesAfter">The log's size after.</param>
-public sealed record DownsampleResult(DateTimeOffset At, int BucketSize, long RawScalars, long Buckets, long BytesBefore, long BytesAfter);
+/// <param name="SummaryFactor">The most logged intervals of a histogram or sketch one merged interval holds (1: none merged).</param>
+/// <param name="SummariesMerged">Interval summaries (histograms, sketches) merged.</param>
+/// <param name="MergedSummaries">Merged summaries written in their place.</param>
+public sealed record DownsampleResult(DateTimeOffset At, int BucketSize, long RawScalars, long Buckets, long BytesBefore, long BytesAfter, int SummaryFactor = 1, long SummariesMerged = 0, long MergedSummaries = 0);
 
 /// <summary>
 /// Rewrites an ended run's log with its raw scalars replaced by buckets: for each stretch of consecutive scalars
@@ -58,7 +61,10 @@ public static class RunDownsampler
                 root.GetProperty("raw_scalars").GetInt64(),
                 root.GetProperty("buckets").GetInt64(),
                 root.GetProperty("bytes_before").GetInt64(),
-                root.GetProperty("bytes_after").GetInt64());
+                root.GetProperty("bytes_after").GetInt64(),
+                root.TryGetProperty("summary_factor", out var factor) ? factor.GetInt32() : 1,
+                root.TryGetProperty("summaries_merged", out var merged) ? merged.GetInt64() : 0,
+                root.TryGetProperty("merged_summaries", out var written) ? written.GetInt64() : 0);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
         {
@@ -99,10 +105,15 @@ public static class RunDownsampler
     /// </summary>
     /// <exception cref="IOException">The run is still being written.</exception>
     /// <exception cref="InvalidDataException">Its log is damaged (the message says where): a damaged log is never rewritten.</exception>
-    public static DownsampleResult? Downsample(string runDirectory, int bucketSize, DateTimeOffset now)
+    /// <param name="runDirectory">The run's folder.</param>
+    /// <param name="bucketSize">The most raw values of one metric a bucket summarises (at least 2).</param>
+    /// <param name="now">When, for the record.</param>
+    /// <param name="summaryFactor">The most logged intervals of a histogram or sketch one merged interval holds; 1 leaves them as logged.</param>
+    public static DownsampleResult? Downsample(string runDirectory, int bucketSize, DateTimeOffset now, int summaryFactor = 1)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
         ArgumentOutOfRangeException.ThrowIfLessThan(bucketSize, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(summaryFactor, 1);
         Repair(runDirectory);
         using var writerLock = RunLock.TryAcquire(runDirectory) ?? throw new IOException($"The run in {runDirectory} is still being written; it is downsampled once it has ended.");
         var manifest = RunManifestJson.Read(ReproHome.ManifestPath(runDirectory));
@@ -112,15 +123,16 @@ public static class RunDownsampler
         }
 
         var wal = Path.Combine(runDirectory, "wal");
-        if (!Validate(wal, manifest.LastSequence))
+        var stretch = new DownsampleStretch(bucketSize, summaryFactor);
+        if (!Validate(wal, manifest.LastSequence, stretch.Merges))
         {
             return null;
         }
 
         var rewriting = Path.Combine(runDirectory, RewritingFolder);
         ReproHome.CreateOwnerOnlyDirectory(rewriting);
-        var counts = Rewrite(wal, rewriting, bucketSize);
-        var result = new DownsampleResult(now, bucketSize, counts.RawScalars, counts.Buckets, FolderSize.Of(wal), FolderSize.Of(rewriting));
+        Rewrite(wal, rewriting, stretch);
+        var result = new DownsampleResult(now, bucketSize, stretch.RawScalars, stretch.Buckets, FolderSize.Of(wal), FolderSize.Of(rewriting), summaryFactor, stretch.SummariesMerged, stretch.MergedSummaries);
         AtomicFile.WriteAllText(Path.Combine(rewriting, RecordFileName), Serialize(result));
         DirectorySync.Flush(rewriting);
 
@@ -142,14 +154,15 @@ public static class RunDownsampler
         DirectorySync.Flush(runDirectory);
     }
 
-    /// <summary>Reads the whole log; true when it holds raw scalars. Any damage stops the rewrite.</summary>
-    internal static bool Validate(string wal, ulong lastSequence)
+    /// <summary>Reads the whole log; true when it holds raw scalars, or summaries <paramref name="merges"/> takes. Any damage stops the rewrite.</summary>
+    internal static bool Validate(string wal, ulong lastSequence, Func<Event, bool>? merges = null)
     {
         var problems = new List<WalCorruption>();
         var scalars = false;
         foreach (var record in new WalRecordSequence(wal, problems.Add, lastSequence, null))
         {
-            scalars |= record.Record.BodyCase == Record.BodyOneofCase.Scalars;
+            scalars |= record.Record.BodyCase == Record.BodyOneofCase.Scalars
+                || (merges is not null && record.Record.BodyCase == Record.BodyOneofCase.Event && merges(record.Record.Event));
         }
 
         if (problems.Count > 0)
@@ -160,15 +173,20 @@ public static class RunDownsampler
         return scalars;
     }
 
-    private static (long RawScalars, long Buckets) Rewrite(string wal, string rewriting, int bucketSize)
+    private static void Rewrite(string wal, string rewriting, DownsampleStretch stretch)
     {
         var metrics = new Dictionary<uint, Event>();
-        var window = new Stretch(bucketSize);
         LogRewriter.Rewrite(wal, rewriting, (raw, record, output) =>
         {
             if (record.BodyCase == Record.BodyOneofCase.Event)
             {
-                window.Flush(output);
+                if (stretch.Merges(record.Event))
+                {
+                    stretch.AddSummary(record.Event, output);
+                    return;
+                }
+
+                stretch.Flush(output); // any other event ends the stretch, and is copied byte for byte
                 if (record.Event.ValueCase == Event.ValueOneofCase.MetricDeclared)
                 {
                     metrics[record.Event.MetricDeclared.MetricId] = record.Event;
@@ -180,15 +198,9 @@ public static class RunDownsampler
 
             foreach (var scalar in WalEventReader.Expand(record.Scalars, metrics, ByteString.Empty, null))
             {
-                if (window.IsFullFor(scalar))
-                {
-                    window.Flush(output);
-                }
-
-                window.Add(scalar);
+                stretch.AddScalar(scalar, output);
             }
-        }, window.Flush);
-        return (window.RawScalars, window.Buckets);
+        }, stretch.Flush);
     }
 
     private static string Serialize(DownsampleResult result)
@@ -203,77 +215,12 @@ public static class RunDownsampler
             json.WriteNumber("buckets", result.Buckets);
             json.WriteNumber("bytes_before", result.BytesBefore);
             json.WriteNumber("bytes_after", result.BytesAfter);
+            json.WriteNumber("summary_factor", result.SummaryFactor);
+            json.WriteNumber("summaries_merged", result.SummariesMerged);
+            json.WriteNumber("merged_summaries", result.MergedSummaries);
             json.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
-
-    /// <summary>A stretch of consecutive raw scalars being gathered into one bucket per metric.</summary>
-    private sealed class Stretch(int bucketSize)
-    {
-        private readonly List<Event> _scalars = [];
-        private readonly Dictionary<string, ScalarBucket> _buckets = new(StringComparer.Ordinal);
-        private readonly List<ScalarBucket> _order = [];
-
-        public long RawScalars { get; private set; }
-
-        public long Buckets { get; private set; }
-
-        public bool IsFullFor(Event scalar) => _buckets.TryGetValue(scalar.Name, out var bucket) && bucket.Values >= bucketSize;
-
-        public void Add(Event scalar)
-        {
-            _scalars.Add(scalar);
-            if (_buckets.TryGetValue(scalar.Name, out var bucket))
-            {
-                bucket.Add(scalar);
-            }
-            else
-            {
-                bucket = new ScalarBucket(scalar);
-                _buckets[scalar.Name] = bucket;
-                _order.Add(bucket);
-            }
-        }
-
-        /// <summary>Writes one bucket per metric, in the order the metrics first came, numbered from the stretch's first sequence.</summary>
-        public void Flush(SegmentedWal output)
-        {
-            if (_scalars.Count == 0)
-            {
-                return;
-            }
-
-            var first = _scalars[0].Sequence;
-            var span = _scalars[^1].Sequence - first + 1;
-            for (var i = 0; i < _order.Count; i++)
-            {
-                var bucket = _order[i];
-                var evt = new Event
-                {
-                    // The id of the i-th raw scalar replaced: unique in the run, and the same whenever the same log is downsampled.
-                    EventId = _scalars[i].EventId,
-                    Sequence = first + (ulong)i,
-                    TimestampUnixNanos = bucket.Last.TimestampUnixNanos,
-                    Step = bucket.Last.Step,
-                    Name = bucket.First.Name,
-                    Aggregate = bucket.ToAggregate(),
-                };
-                evt.Tags.Add(bucket.First.Tags);
-                if (i == _order.Count - 1 && span > (ulong)_order.Count)
-                {
-                    evt.SequenceSpan = span - (ulong)i;
-                }
-
-                output.Write(LogRewriter.Frame(new Record { Event = evt }.ToByteArray()));
-            }
-
-            RawScalars += _scalars.Count;
-            Buckets += _order.Count;
-            _scalars.Clear();
-            _buckets.Clear();
-            _order.Clear();
-        }
     }
 }

@@ -49,6 +49,7 @@ public sealed class RetentionPolicyTests
     [InlineData("{ \"downsample_after_days\": -3 }", "(or null never to downsample)")]
     [InlineData("{ \"keep_last_checkpoints\": 2.5 }", "\"keep_last_checkpoints\" must be a whole number")]
     [InlineData("{ \"keep_last_checkpoints\": -1 }", "(or null to keep every checkpoint)")]
+    [InlineData("{ \"downsample_summaries\": 0 }", "\"downsample_summaries\" must be a number from 1 to 1000000")]
     [InlineData("[30]", "must hold one JSON object")]
     [InlineData("{ trash_days: 30 }", "is not JSON")]
     public void Anything_else_is_refused_naming_the_file_and_the_field(string text, string expected)
@@ -68,6 +69,9 @@ public sealed class RetentionPolicyTests
         Assert.Equal(3, policy.KeepLastCheckpoints);
         Assert.EndsWith("keep_last_checkpoints=3", policy.ToString(), StringComparison.Ordinal);
         Assert.Null(RetentionPolicy.Parse("{ \"keep_last_checkpoints\": null }").KeepLastCheckpoints);
+        Assert.Equal(10, new RetentionPolicy().DownsampleSummaries);
+        Assert.Equal(1, RetentionPolicy.Parse("{ \"downsample_summaries\": 1 }").DownsampleSummaries);
+        Assert.Contains("downsample_summaries=1", RetentionPolicy.Parse("{ \"downsample_summaries\": 1 }").ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
