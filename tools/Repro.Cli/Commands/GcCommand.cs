@@ -11,12 +11,22 @@ internal static class GcCommand
     public static Command Create(Option<string?> home)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed and freed, per run and type, and change nothing." };
-        var gc = new Command("gc", $"Apply the retention policy ({RetentionPolicy.FileName} in the home): downsample old runs' raw scalars, trash old failed runs, empty the trash past its time, remove objects no run references. Crash-safe; recorded in the audit log.") { dryRun };
+        var store = new Option<string?>("--store") { Description = "Also apply the policy to the central PostgreSQL store at this postgres:// address: delete its failed runs past failed_runs_days, drop past months' partitions left empty." };
+        var remote = new Option<string?>("--remote") { Description = "Also remove the objects of this S3 store (s3://bucket/prefix) that no run in the central store (--store, required), the home or its trash references." };
+        var endpoint = RemoteStoreAccess.EndpointOption();
+        var gc = new Command("gc", $"Apply the retention policy ({RetentionPolicy.FileName} in the home): downsample old runs' raw scalars, trash old failed runs, empty the trash past its time, prune old checkpoints, remove objects no run references; with --store and --remote, the central store and the S3 store too. Crash-safe; recorded in the audit log.") { dryRun, store, remote, endpoint };
         gc.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
             context.RequireHome();
             var policy = RetentionPolicy.Load(context.Store.Home);
             var now = DateTimeOffset.UtcNow;
+            var central = parse.GetValue(store) is { } typedStore ? Repro.Storage.Postgres.PostgresStoreAddress.Parse(typedStore) : null;
+            var bucket = parse.GetValue(remote) is { } typedRemote ? Repro.Artifacts.Remote.RemoteStoreAddress.Parse(typedRemote) : null;
+            if (bucket is not null && central is null)
+            {
+                throw new ArgumentException($"gc --remote {bucket} needs --store: a bucket is shared by every machine that uploads to it, and only the central store indexes all their runs; this home alone does not know every reference.");
+            }
+
             GcPlan plan;
             if (parse.GetValue(dryRun))
             {
@@ -44,6 +54,23 @@ internal static class GcCommand
             }
 
             Print(context, plan, parse.GetValue(dryRun));
+            if (central is not null)
+            {
+                var storePlan = parse.GetValue(dryRun)
+                    ? Repro.Storage.Postgres.PostgresStoreMaintenance.Plan(central, policy, now)
+                    : Repro.Storage.Postgres.PostgresStoreMaintenance.Collect(central, policy, now, context.Store.Home);
+                PrintElsewhere(context, central.Display, storePlan, parse.GetValue(dryRun));
+            }
+
+            if (bucket is not null)
+            {
+                using var client = RemoteStoreAccess.Open(bucket, parse.GetValue(endpoint));
+                var remotePlan = parse.GetValue(dryRun)
+                    ? RemoteGarbageCollector.Plan(context.Store, client, central!, policy, now)
+                    : RemoteGarbageCollector.Collect(context.Store, client, central!, policy, now);
+                PrintElsewhere(context, bucket.ToString(), remotePlan, parse.GetValue(dryRun));
+            }
+
             return 0;
         }));
         return gc;
@@ -83,6 +110,32 @@ internal static class GcCommand
         context.Output.WriteLine(plan.Items.Count == 0
             ? "Nothing to remove."
             : string.Create(CultureInfo.InvariantCulture, $"{(dryRun ? "Would free" : "Freed")} {ArtifactsCommand.Bytes(plan.Bytes)}{(dryRun ? "; nothing was changed (--dry-run)." : ".")}"));
+    }
+
+    /// <summary>What gc did (or would do) to the central store or the S3 store.</summary>
+    private static void PrintElsewhere(CommandContext context, string where, GcPlan plan, bool dryRun)
+    {
+        foreach (var warning in plan.Warnings)
+        {
+            context.Error.WriteLine($"repro: gc {where}: {warning}");
+        }
+
+        foreach (var item in plan.Items.Where(i => i.Action != GcAction.DeleteRemoteObject))
+        {
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{where}: {(dryRun ? "would " : "")}{(item.Action == GcAction.DeleteStoreRun ? $"delete run {item.Target}" : $"drop the partitions {item.Target}")}: {item.Why}, {ArtifactsCommand.Bytes(item.Bytes)}"));
+        }
+
+        var objects = plan.Items.Where(i => i.Action == GcAction.DeleteRemoteObject).ToList();
+        if (objects.Count > 0)
+        {
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{where}: {(dryRun ? "would delete" : "deleted")} {objects.Count} unreferenced object(s), {ArtifactsCommand.Bytes(objects.Sum(i => i.Bytes))}"));
+        }
+
+        context.Output.WriteLine(plan.Items.Count == 0
+            ? $"{where}: nothing to remove."
+            : string.Create(CultureInfo.InvariantCulture, $"{where}: {(dryRun ? "would free" : "freed")} {ArtifactsCommand.Bytes(plan.Bytes)}."));
     }
 
     private static string Verb(GcAction action) => action switch

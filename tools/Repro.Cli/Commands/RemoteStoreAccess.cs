@@ -13,7 +13,7 @@ namespace Repro.Cli.Commands;
 internal sealed class RemoteStoreAccess
 {
     private readonly Option<string?> _store = new("--store") { Description = "The remote store, s3://bucket/prefix (default: where the run's artifacts were uploaded, else $REPRO_ARTIFACT_STORE)." };
-    private readonly Option<string?> _endpoint = new("--endpoint-url") { Description = "The S3-compatible endpoint (default: $AWS_ENDPOINT_URL_S3 or $AWS_ENDPOINT_URL; AWS itself when unset)." };
+    private readonly Option<string?> _endpoint = EndpointOption();
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -38,10 +38,13 @@ internal sealed class RemoteStoreAccess
     }
 
     /// <summary>A client for <paramref name="address"/>.</summary>
-    public S3ObjectStore Open(ParseResult parse, RemoteStoreAddress address)
+    public S3ObjectStore Open(ParseResult parse, RemoteStoreAddress address) => Open(address, parse.GetValue(_endpoint));
+
+    /// <summary>A client for <paramref name="address"/> at <paramref name="endpoint"/> (null: the environment's, else AWS).</summary>
+    public static S3ObjectStore Open(RemoteStoreAddress address, string? endpoint)
     {
         var settings = S3StoreSettings.FromEnvironment();
-        if (parse.GetValue(_endpoint) is { } endpoint)
+        if (endpoint is not null)
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
             {
@@ -53,6 +56,9 @@ internal sealed class RemoteStoreAccess
 
         return new S3ObjectStore(address, settings);
     }
+
+    /// <summary>The <c>--endpoint-url</c> option, for commands that name a remote store another way.</summary>
+    public static Option<string?> EndpointOption() => new("--endpoint-url") { Description = "The S3-compatible endpoint (default: $AWS_ENDPOINT_URL_S3 or $AWS_ENDPOINT_URL; AWS itself when unset)." };
 
     /// <summary>Parses an expiry such as <c>90s</c>, <c>30m</c>, <c>12h</c> or <c>7d</c>.</summary>
     public static TimeSpan ParseExpiry(string text)

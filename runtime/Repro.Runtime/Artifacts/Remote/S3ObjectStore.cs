@@ -90,6 +90,41 @@ public sealed class S3ObjectStore : IDisposable
     }
 
     /// <summary>
+    /// Every object under the store's <c>objects/sha256/</c> prefix, page by page: its hash, size and last change.
+    /// Keys that are not content objects (another tool's files under the prefix) are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<RemoteObject>> ListAsync(CancellationToken cancellation = default)
+    {
+        var root = Address.KeyOf(new string('0', 64));
+        root = root[..(root.Length - 64 - 3)]; // ".../objects/sha256/"
+        var objects = new List<RemoteObject>();
+        var request = new ListObjectsV2Request { BucketName = Address.Bucket, Prefix = root };
+        while (true)
+        {
+            var page = await _client.ListObjectsV2Async(request, cancellation).ConfigureAwait(false);
+            foreach (var entry in page.S3Objects ?? [])
+            {
+                var hash = entry.Key[(entry.Key.LastIndexOf('/') + 1)..];
+                if (ContentHash.IsValid(hash) && entry.Key == Address.KeyOf(hash))
+                {
+                    objects.Add(new RemoteObject(hash, entry.Size ?? 0, new DateTimeOffset(DateTime.SpecifyKind(entry.LastModified ?? DateTime.MinValue, DateTimeKind.Utc))));
+                }
+            }
+
+            if (page.IsTruncated != true || string.IsNullOrEmpty(page.NextContinuationToken))
+            {
+                return objects;
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    /// <summary>Deletes the object named <paramref name="hash"/>; deleting one that is not there is no error.</summary>
+    public async Task DeleteAsync(string hash, CancellationToken cancellation = default) =>
+        await _client.DeleteObjectAsync(Address.Bucket, Address.KeyOf(hash), cancellation).ConfigureAwait(false);
+
+    /// <summary>
     /// Uploads the file at <paramref name="path"/> as the object named <paramref name="hash"/>, unless an object of
     /// that name and size is already there. The caller vouches that the file's bytes hash to <paramref name="hash"/>
     /// (the content store's objects do). Files of <see cref="S3StoreSettings.MultipartThreshold"/> or more go in parts.

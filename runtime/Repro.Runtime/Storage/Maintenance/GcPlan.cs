@@ -20,6 +20,15 @@ public enum GcAction
 
     /// <summary>Remove a temporary file a killed writer left in the content store.</summary>
     DeleteTemporary,
+
+    /// <summary>Delete a failed or crashed run past its retention time from the central PostgreSQL store (all its rows, in one transaction).</summary>
+    DeleteStoreRun,
+
+    /// <summary>Drop a past month's partitions of the central store's events and scalars, once no row is left in them.</summary>
+    DropStorePartition,
+
+    /// <summary>Delete an object of the S3 artifact store that no run references.</summary>
+    DeleteRemoteObject,
 }
 
 /// <summary>One step of a gc plan.</summary>

@@ -14,7 +14,7 @@ internal static class PostgresSchema
     public const int CurrentVersion = 1;
 
     // pg_advisory_xact_lock key for migrations: "repro" in ASCII, then 1.
-    private const long MigrationLock = 0x7265_7072_6F00_0001;
+    internal const long MigrationLock = 0x7265_7072_6F00_0001;
 
     /// <summary>Every migration, by version: what it adds and its SQL.</summary>
     public static readonly IReadOnlyList<(int Version, string Description, string Sql)> Migrations =
