@@ -9,7 +9,10 @@ namespace Repro.Runs;
 /// <param name="Set">Tags set or changed (redacted values).</param>
 /// <param name="Removed">Tag keys removed.</param>
 /// <param name="Note">The new note, or null when the note did not change.</param>
-public sealed record AnnotationChange(DateTimeOffset At, IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Removed, string? Note);
+/// <param name="ArtifactTagsMoved">Artifact tags moved by hand: tag → the SHA-256 it now points at; null when none moved.</param>
+/// <param name="Reason">Why, for a move by hand (redacted); null otherwise.</param>
+public sealed record AnnotationChange(DateTimeOffset At, IReadOnlyDictionary<string, string> Set, IReadOnlyList<string> Removed, string? Note,
+    IReadOnlyDictionary<string, string>? ArtifactTagsMoved = null, string? Reason = null);
 
 /// <summary>
 /// Tags and note changed after a run started (<c>runs/&lt;run-id&gt;/annotations.json</c>, docs/formats/annotations.md):
@@ -32,6 +35,9 @@ public sealed record RunAnnotations
     /// <summary>The run's note as it is now.</summary>
     public string? Note { get; init; }
 
+    /// <summary>The run's artifact tags (tag → SHA-256) as they are now, when one was moved by hand; null when none was.</summary>
+    public IReadOnlyDictionary<string, string>? ArtifactTags { get; init; }
+
     /// <summary>Every change, oldest first.</summary>
     public required IReadOnlyList<AnnotationChange> History { get; init; }
 
@@ -39,7 +45,57 @@ public sealed record RunAnnotations
     public RunManifest ApplyTo(RunManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return manifest with { Tags = Tags, Note = Note };
+        return manifest with
+        {
+            Tags = Tags,
+            Note = Note,
+            Lineage = ArtifactTags is null ? manifest.Lineage : manifest.Lineage with { Tags = new SortedDictionary<string, string>(ArtifactTags.ToDictionary(), StringComparer.Ordinal) },
+        };
+    }
+
+    /// <summary>
+    /// Points artifact tag <paramref name="tag"/> of an ended run at <paramref name="sha256"/> (one of its artifacts),
+    /// by hand, recording the move and why in the history; the run's log and manifest stay as they were.
+    /// </summary>
+    /// <returns>The manifest as readers now see it, and the SHA-256 the tag pointed at before (null when it is new).</returns>
+    /// <exception cref="ArgumentException">The tag is invalid, the object is not one of the run's artifacts, the reason is blank, or the tag already points there.</exception>
+    /// <exception cref="InvalidOperationException">The run is still going: its own tag moves would race the hand-made one.</exception>
+    public static (RunManifest Manifest, string? Previous) MoveArtifactTag(string runDirectory, RunManifest manifest, string tag, string sha256, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        Artifacts.TagBook.Validate(tag);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (manifest.Status == RunStatus.Running)
+        {
+            throw new InvalidOperationException($"Run {manifest.RunId} is still going, and moves its own tags; move one by hand once it has ended.");
+        }
+
+        if (!manifest.Lineage.Artifacts.Any(a => string.Equals(a.Sha256, sha256, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"{sha256} is not an artifact of run {manifest.RunId}.", nameof(sha256));
+        }
+
+        using var gate = AcquireEditLock(runDirectory);
+        var current = Read(runDirectory);
+        var tags = new SortedDictionary<string, string>((current?.ArtifactTags ?? manifest.Lineage.Tags).ToDictionary(), StringComparer.Ordinal);
+        var previous = tags.GetValueOrDefault(tag);
+        if (previous == sha256)
+        {
+            throw new ArgumentException($"Tag {tag} of run {manifest.RunId} already points at {sha256}.", nameof(sha256));
+        }
+
+        tags[tag] = sha256;
+        var change = new AnnotationChange(DateTimeOffset.UtcNow, new Dictionary<string, string>(), [], null,
+            new SortedDictionary<string, string>(StringComparer.Ordinal) { [tag] = sha256 }, Security.SecretRedactor.Redact(reason));
+        var updated = new RunAnnotations
+        {
+            Tags = current?.Tags ?? manifest.Tags,
+            Note = current?.Note ?? manifest.Note,
+            ArtifactTags = tags,
+            History = [.. current?.History ?? [], change],
+        };
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(updated, AnnotationsJsonContext.Default.RunAnnotations) + "\n");
+        return (updated.ApplyTo(manifest), previous);
     }
 
     /// <summary>Reads the run folder's annotations, or null when there are none.</summary>
@@ -119,6 +175,7 @@ public sealed record RunAnnotations
         {
             Tags = tags,
             Note = note is null ? current?.Note ?? manifest.Note : redactedNote,
+            ArtifactTags = current?.ArtifactTags,
             History = [.. current?.History ?? [], change],
         };
         AtomicFile.WriteAllText(Path.Combine(runDirectory, FileName), JsonSerializer.Serialize(updated, AnnotationsJsonContext.Default.RunAnnotations) + "\n");

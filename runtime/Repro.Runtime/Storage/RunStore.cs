@@ -113,6 +113,29 @@ public sealed class RunStore : IRunReader
         return RunAnnotations.Edit(folder, manifest, set, remove, note);
     }
 
+    /// <summary>
+    /// Points artifact tag <paramref name="tag"/> of ended run <paramref name="runId"/> at its artifact
+    /// <paramref name="sha256"/> by hand (kept in its annotations.json), and records the move, from and to, with
+    /// <paramref name="reason"/> in the home's audit log.
+    /// </summary>
+    /// <returns>The run's manifest as readers now see it.</returns>
+    /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
+    /// <exception cref="ArgumentException">The tag is invalid, the object is not one of the run's artifacts, the reason is blank, or nothing would change.</exception>
+    /// <exception cref="InvalidOperationException">The run is still going.</exception>
+    public RunManifest MoveArtifactTag(string runId, string tag, string sha256, string reason)
+    {
+        var folder = RunDirectoryOf(runId);
+        var manifest = Annotated(folder, RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder))));
+        var (moved, previous) = RunAnnotations.MoveArtifactTag(folder, manifest, tag, sha256, reason);
+        Audit.AuditLog.Append(Home, "tag move", [manifest.RunId], reason, new Dictionary<string, string>
+        {
+            ["tag"] = tag,
+            ["from"] = previous ?? "(none)",
+            ["to"] = sha256,
+        });
+        return moved;
+    }
+
     /// <summary>The manifest with the tags and note changed after the run started, when any were.</summary>
     private static RunManifest Annotated(string folder, RunManifest manifest) =>
         RunAnnotations.Read(folder) is { } annotations ? annotations.ApplyTo(manifest) : manifest;

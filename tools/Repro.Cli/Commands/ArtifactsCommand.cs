@@ -9,7 +9,7 @@ using Spectre.Console;
 
 namespace Repro.Cli.Commands;
 
-/// <summary><c>repro artifacts list|get|verify</c>: a run's artifacts, verified copies of them, and a check of every stored byte, local and remote.</summary>
+/// <summary><c>repro artifacts list|get|verify|tag</c>: a run's artifacts, verified copies of them, a check of every stored byte, local and remote, and tags moved by hand.</summary>
 internal static class ArtifactsCommand
 {
     public static Command Create(Option<string?> home)
@@ -18,6 +18,7 @@ internal static class ArtifactsCommand
         artifacts.Subcommands.Add(CreateList(home));
         artifacts.Subcommands.Add(CreateGet(home));
         artifacts.Subcommands.Add(CreateVerify(home));
+        artifacts.Subcommands.Add(CreateTag(home));
         artifacts.Subcommands.Add(ArtifactsRemoteCommands.CreateUrl(home));
         artifacts.Subcommands.Add(ArtifactsRemoteCommands.CreatePush(home));
         return artifacts;
@@ -127,6 +128,27 @@ internal static class ArtifactsCommand
             return ExitCodes.Success;
         }));
         return get;
+    }
+
+    private static Command CreateTag(Option<string?> home)
+    {
+        var runId = RunArgument();
+        var tag = new Argument<string>("tag") { Description = "The tag to point: last, best/<metric>, or your own (letters, digits, '-', '_', '.', '/')." };
+        var target = new Argument<string>("name-or-sha256") { Description = "The artifact it should point at: a name (its newest version), a tag, or a SHA-256 prefix." };
+        var reason = new Option<string>("--reason") { Description = "Why the tag is moved by hand; recorded in the audit log.", Required = true };
+        var command = new Command("tag", "Point an artifact tag of an ended run at another of its artifacts, by hand (kept in the run's annotations; the log is unchanged); recorded in the audit log with the tag's old and new target.") { runId, tag, target, reason };
+        command.SetAction(parse => CommandContext.Run(parse, home, context =>
+        {
+            var manifest = context.Store.GetRun(context.RunId(parse.GetValue(runId)!));
+            var artifact = RunArtifacts.Find(manifest, parse.GetValue(target)!);
+            var name = parse.GetValue(tag)!;
+            var previous = manifest.Lineage.Tags.GetValueOrDefault(name);
+            context.Store.MoveArtifactTag(manifest.RunId, name, artifact.Sha256, parse.GetValue(reason)!);
+            context.Output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Tag {name} of run {manifest.RunId} now points at {artifact.Name} at step {artifact.Step} ({artifact.Sha256}){(previous is null ? "" : $"; it pointed at {previous}")}."));
+            return ExitCodes.Success;
+        }));
+        return command;
     }
 
     private static Command CreateVerify(Option<string?> home)
