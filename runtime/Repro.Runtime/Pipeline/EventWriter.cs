@@ -249,7 +249,10 @@ internal sealed class EventWriter : IDisposable
         if (_records.Length == 0)
         {
             _progress.Written(drained, controlCount, snapshot ? drained : null, _records.Sequence); // drops by producers count as handled
-            return false;
+            // Values only summarised (RecordValues = false) write nothing until their interval closes: a pass that
+            // consumed some still made progress, and the ring may hold more. Reporting it idle would stop a finishing
+            // writer with values (and the end event behind them) still in the ring.
+            return scalarCount > 0 || controlCount > 0;
         }
 
         _wal.Write(_records.Bytes);
