@@ -52,6 +52,7 @@ public static class ReproCli
         root.Options.Add(home);
         root.Subcommands.Add(RunsCommand.Create(home));
         root.Subcommands.Add(DiffCommand.Create(home));
+        root.Subcommands.Add(DriftCommand.Create(home));
         root.Subcommands.Add(ReportCommand.Create(home));
         root.Subcommands.Add(RerunCommand.Create(home));
         root.Subcommands.Add(EventsCommand.Create(home));

@@ -122,6 +122,63 @@ public sealed class TDigest
         return _means[_centroids - 1];
     }
 
+    /// <summary>
+    /// Estimates the fraction of values at or below <paramref name="x"/> (0 to 1), the inverse of
+    /// <see cref="Quantile"/>: each centroid stands at the middle of its weight, with straight lines between centroid
+    /// means and from the min and the max to the outer centroids. NaN when empty or when <paramref name="x"/> is NaN.
+    /// </summary>
+    public double Cdf(double x)
+    {
+        Merge();
+        if (_centroids == 0 || double.IsNaN(x))
+        {
+            return double.NaN;
+        }
+
+        if (x < Min)
+        {
+            return 0;
+        }
+
+        if (x >= Max)
+        {
+            return 1;
+        }
+
+        if (_centroids == 1)
+        {
+            return Max > Min ? (x - Min) / (Max - Min) : 1;
+        }
+
+        var firstCentre = _weights[0] / 2;
+        if (x < _means[0])
+        {
+            return firstCentre * ((x - Min) / (_means[0] - Min)) / TotalWeight;
+        }
+
+        var lastCentre = TotalWeight - (_weights[_centroids - 1] / 2);
+        if (x >= _means[_centroids - 1])
+        {
+            var tail = Max - _means[_centroids - 1];
+            return (lastCentre + ((TotalWeight - lastCentre) * (tail > 0 ? (x - _means[_centroids - 1]) / tail : 1))) / TotalWeight;
+        }
+
+        var centre = firstCentre;
+        for (var i = 0; i < _centroids - 1; i++)
+        {
+            var nextCentre = centre + ((_weights[i] + _weights[i + 1]) / 2);
+            if (x < _means[i + 1])
+            {
+                var gap = _means[i + 1] - _means[i];
+                return (centre + ((nextCentre - centre) * (gap > 0 ? (x - _means[i]) / gap : 1))) / TotalWeight;
+            }
+
+            centre = nextCentre;
+        }
+
+        return lastCentre / TotalWeight;
+    }
+
     /// <summary>A digest holding recorded centroids (sorted by mean), as a sketch event stores them, to ask it for quantiles.</summary>
     /// <exception cref="ArgumentException">The columns differ in length.</exception>
     public static TDigest FromCentroids(double compression, IReadOnlyList<double> means, IReadOnlyList<double> weights, double min, double max)

@@ -10,7 +10,7 @@ public class UnknownCommandTests
         var result = cli.Invoke("runz", "list");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("repro: unknown command 'runz'. Did you mean 'runs'? Commands: runs, diff, report, rerun, events, watch, export, index, audit, gc, du, provenance, verify, artifacts, dataset, store, push. See 'repro --help'.", result.Error.Trim());
+        Assert.Equal("repro: unknown command 'runz'. Did you mean 'runs'? Commands: runs, diff, drift, report, rerun, events, watch, export, index, audit, gc, du, provenance, verify, artifacts, dataset, store, push. See 'repro --help'.", result.Error.Trim());
     }
 
     [Fact]
