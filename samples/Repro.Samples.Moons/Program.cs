@@ -62,6 +62,13 @@ try
     var (validFeatures, validLabels) = (features.index_select(0, tensor(validationIndices)), labels.index_select(0, tensor(validationIndices)));
     var trainCount = trainingIndices.Length;
 
+    // The distribution of the inputs the model learns from: a serving run compares its own with it (repro drift).
+    var points = trainFeatures.data<float>().ToArray();
+    for (var i = 0; i < trainCount; i++)
+    {
+        run.LogFeatures(MoonsFeatures.Inputs, 0, [points[2 * i], points[(2 * i) + 1]]);
+    }
+
     var model = nn.Sequential(
         ("hidden1", nn.Linear(2, config.HiddenUnits)),
         ("tanh1", nn.Tanh()),
@@ -102,6 +109,15 @@ try
 
             // A checkpoint per epoch, stored in the background; "last" and "best/validation/accuracy" follow.
             run.SaveCheckpoint(model, step: step);
+        }
+    }
+
+    // And of the model's confidence on held-out points, the baseline for a serving run's outputs.
+    using (no_grad())
+    {
+        foreach (var confidence in nn.functional.softmax(model.forward(validFeatures), 1).max(1).values.data<float>().ToArray())
+        {
+            run.LogFeatures(MoonsFeatures.Outputs, 0, [confidence]);
         }
     }
 
