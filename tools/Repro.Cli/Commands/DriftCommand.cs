@@ -19,10 +19,11 @@ internal static class DriftCommand
         var ks = new Option<double>("--ks") { Description = "Kolmogorov–Smirnov distance at which a feature has drifted (default 0.1).", DefaultValueFactory = _ => 0.1 };
         var minValues = new Option<long>("--min-values") { Description = "The fewest values a window needs for a verdict (default 100).", DefaultValueFactory = _ => 100 };
         var json = new Option<bool>("--json") { Description = "Print the comparison as JSON, for scripts." };
+        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML page charting each feature's PSI and KS window by window against the thresholds." };
         var store = StoreOption.Create();
         var drift = new Command("drift", "Compare the feature and output sketches of a serving run with a training run's, window by window: population stability index, Kolmogorov–Smirnov distance and a verdict per feature. Exit 0 when nothing drifted, 1 when something did (docs/drift.md).")
         {
-            training, serving, window, psi, ks, minValues, json, store,
+            training, serving, window, psi, ks, minValues, json, html, store,
         };
         drift.SetAction(parse => CommandContext.Run(parse, home, context =>
         {
@@ -35,6 +36,23 @@ internal static class DriftCommand
                 MinValues = parse.GetValue(minValues),
             };
             var report = DriftAnalysis.Compare(context.Reader, context.RunId(parse.GetValue(training)!), context.RunId(parse.GetValue(serving)!), steps, thresholds);
+            if (parse.GetValue(html) is { } page)
+            {
+                var path = Path.GetFullPath(page);
+                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // owner-only, as everything Repro writes
+                }
+
+                using (var writer = new StreamWriter(new FileStream(path, options)))
+                {
+                    writer.Write(Reports.DriftHtml.Render(report, context.Reader.GetRun(report.TrainingRunId), context.Reader.GetRun(report.ServingRunId), feature => Window(feature, days)));
+                }
+
+                context.Error.WriteLine($"repro: wrote {path}");
+            }
+
             if (parse.GetValue(json))
             {
                 context.Output.WriteLine(Json(report, days));

@@ -100,7 +100,7 @@ internal static class HtmlReport
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private const string Style = """
+    internal const string Style = """
         body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; max-width: 1000px; }
         h1 { font-size: 20px; } h2 { font-size: 17px; margin-top: 28px; } h3 { font-size: 15px; margin: 18px 0 4px; }
         table { border-collapse: collapse; margin: 8px 0; display: block; overflow-x: auto; } th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }

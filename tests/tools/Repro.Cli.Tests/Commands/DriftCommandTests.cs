@@ -36,6 +36,20 @@ public sealed class DriftCommandTests
         var pressure = root.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("feature").GetString() == "features/pressure");
         Assert.Equal("stable", pressure.GetProperty("verdict").GetString());
 
+        using var pages = new TemporaryDirectory("repro-drift-html");
+        Assert.Equal(1, cli.Invoke("drift", training, shifted, "--html", pages.Combine("a.html")).ExitCode);
+        Assert.Equal(1, cli.Invoke("drift", training, shifted, "--html", pages.Combine("b.html")).ExitCode);
+        var page = File.ReadAllText(pages.Combine("a.html"));
+        Assert.Equal(page, File.ReadAllText(pages.Combine("b.html"))); // the same runs give the same bytes
+        Assert.Contains("Content-Security-Policy", page, StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(page, "<svg class=\"chart\""));
+        Assert.Contains("Drifted: features/temperature", page, StringComparison.Ordinal);
+        Assert.Contains("<tr class=\"differs\"><td>2026-12-01</td>", page, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(pages.Combine("a.html")));
+        }
+
         var steps = cli.Invoke("drift", training, shifted, "--window", "7", "--json");
         Assert.Equal(7, JsonDocument.Parse(steps.Output).RootElement.GetProperty("windowSteps").GetInt32());
         Assert.Equal(2, cli.Invoke("drift", training, shifted, "--window", "0d").ExitCode);
