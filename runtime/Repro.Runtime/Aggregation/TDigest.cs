@@ -10,6 +10,9 @@ public sealed class TDigest
 {
     private readonly double _compression;
     private readonly double[] _buffer;
+    // Scratch space for merges, kept between them: a digest fed continuously allocates nothing once warm.
+    private double[] _scratchMeans = [];
+    private double[] _scratchWeights = [];
     private double[] _means;
     private double[] _weights;
     private int _centroids;
@@ -225,13 +228,12 @@ public sealed class TDigest
         }
 
         var count = _centroids + other._centroids;
-        var means = new double[count];
-        var weights = new double[count];
+        var (means, weights) = Scratch(count);
         Array.Copy(_means, means, _centroids);
         Array.Copy(_weights, weights, _centroids);
         Array.Copy(other._means, 0, means, _centroids, other._centroids);
         Array.Copy(other._weights, 0, weights, _centroids, other._centroids);
-        Array.Sort(means, weights);
+        Array.Sort(means, weights, 0, count);
         TotalWeight += other.TotalWeight;
         Min = Math.Min(Min, other.Min);
         Max = Math.Max(Max, other.Max);
@@ -257,13 +259,12 @@ public sealed class TDigest
 
         // All points to merge: the existing centroids and the buffered values (weight 1), by mean.
         var count = _centroids + _buffered;
-        var means = new double[count];
-        var weights = new double[count];
+        var (means, weights) = Scratch(count);
         Array.Copy(_means, means, _centroids);
         Array.Copy(_weights, weights, _centroids);
         Array.Copy(_buffer, 0, means, _centroids, _buffered);
         Array.Fill(weights, 1.0, _centroids, _buffered);
-        Array.Sort(means, weights);
+        Array.Sort(means, weights, 0, count);
         _buffered = 0;
         Compress(means, weights, count);
     }
@@ -297,6 +298,17 @@ public sealed class TDigest
 
         Store(ref merged, currentMean, currentWeight);
         _centroids = merged;
+    }
+
+    private (double[] Means, double[] Weights) Scratch(int count)
+    {
+        if (_scratchMeans.Length < count)
+        {
+            _scratchMeans = new double[count];
+            _scratchWeights = new double[count];
+        }
+
+        return (_scratchMeans, _scratchWeights);
     }
 
     private void Store(ref int index, double mean, double weight)
