@@ -161,11 +161,8 @@ public static class DriftAnalysis
         SketchDigest? merged = null;
         foreach (var sketch in sketches)
         {
-            merged ??= new SketchDigest(Math.Clamp(double.IsNaN(sketch.Compression) ? 100 : sketch.Compression, 10, 1000));
-            if (sketch.Means.Count > 0)
-            {
-                merged.Add(SketchDigest.FromCentroids(sketch.Compression, sketch.Means, sketch.Weights, sketch.Min, sketch.Max));
-            }
+            merged ??= Aggregation.SketchEvents.EmptyLike(sketch);
+            Aggregation.SketchEvents.AddTo(sketch, merged);
         }
 
         return merged ?? new SketchDigest();

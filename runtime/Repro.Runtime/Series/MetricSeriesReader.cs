@@ -180,7 +180,7 @@ public static class MetricSeriesReader
 
     private static BandPoint? FromSketch(Events.TDigest sketch)
     {
-        var digest = Aggregation.TDigest.FromCentroids(sketch.Compression, sketch.Means, sketch.Weights, sketch.Min, sketch.Max);
+        var digest = Aggregation.SketchEvents.ToDigest(sketch);
         return new BandPoint(sketch.LastStep, digest.Quantile(0.1), digest.Quantile(0.5), digest.Quantile(0.9));
     }
 

@@ -118,11 +118,11 @@ public sealed class RunStore : IRunReader
     /// <paramref name="sha256"/> by hand (kept in its annotations.json), and records the move, from and to, with
     /// <paramref name="reason"/> in the home's audit log.
     /// </summary>
-    /// <returns>The run's manifest as readers now see it.</returns>
+    /// <returns>The run's manifest as readers now see it, and the SHA-256 the tag pointed at before (null when it is new).</returns>
     /// <exception cref="RunNotFoundException">No such run is stored here.</exception>
     /// <exception cref="ArgumentException">The tag is invalid, the object is not one of the run's artifacts, the reason is blank, or nothing would change.</exception>
     /// <exception cref="InvalidOperationException">The run is still going.</exception>
-    public RunManifest MoveArtifactTag(string runId, string tag, string sha256, string reason)
+    public (RunManifest Manifest, string? Previous) MoveArtifactTag(string runId, string tag, string sha256, string reason)
     {
         var folder = RunDirectoryOf(runId);
         var manifest = Annotated(folder, RecoverIfCrashed(folder, RunManifestJson.Read(ReproHome.ManifestPath(folder))));
@@ -133,7 +133,7 @@ public sealed class RunStore : IRunReader
             ["from"] = previous ?? "(none)",
             ["to"] = sha256,
         });
-        return moved;
+        return (moved, previous);
     }
 
     /// <summary>The manifest with the tags and note changed after the run started, when any were.</summary>

@@ -142,8 +142,7 @@ internal static class ArtifactsCommand
             var manifest = context.Store.GetRun(context.RunId(parse.GetValue(runId)!));
             var artifact = RunArtifacts.Find(manifest, parse.GetValue(target)!);
             var name = parse.GetValue(tag)!;
-            var previous = manifest.Lineage.Tags.GetValueOrDefault(name);
-            context.Store.MoveArtifactTag(manifest.RunId, name, artifact.Sha256, parse.GetValue(reason)!);
+            var (_, previous) = context.Store.MoveArtifactTag(manifest.RunId, name, artifact.Sha256, parse.GetValue(reason)!);
             context.Output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Tag {name} of run {manifest.RunId} now points at {artifact.Name} at step {artifact.Step} ({artifact.Sha256}){(previous is null ? "" : $"; it pointed at {previous}")}."));
             return ExitCodes.Success;

@@ -39,17 +39,7 @@ internal static class DriftCommand
             if (parse.GetValue(html) is { } page)
             {
                 var path = Path.GetFullPath(page);
-                var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // owner-only, as everything Repro writes
-                }
-
-                using (var writer = new StreamWriter(new FileStream(path, options)))
-                {
-                    writer.Write(Reports.DriftHtml.Render(report, context.Reader.GetRun(report.TrainingRunId), context.Reader.GetRun(report.ServingRunId), feature => Window(feature, days)));
-                }
-
+                Reports.ReportFile.Write(path, Reports.DriftHtml.Render(report, context.Reader.GetRun(report.TrainingRunId), context.Reader.GetRun(report.ServingRunId), feature => Window(feature, days)));
                 context.Error.WriteLine($"repro: wrote {path}");
             }
 

@@ -24,22 +24,7 @@ internal static class ReportCommand
             var diffs = ids.Skip(1).Select(id => RunDiff.Compare(context.Reader, ids[0], id)).ToList();
             var html = HtmlReport.Render(runs, diffs);
             var path = parse.GetValue(output)!.FullName;
-            var folder = Path.GetDirectoryName(path)!;
-            Directory.CreateDirectory(folder);
-            var temporary = path + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // a report carries the configuration and provenance
-            }
-
-            using (var stream = new FileStream(temporary, options))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(html);
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            Reports.ReportFile.Write(path, html);
             foreach (var problem in problems)
             {
                 context.Error.WriteLine($"repro: damaged log, left out: {problem}");

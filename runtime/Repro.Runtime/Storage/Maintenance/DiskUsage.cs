@@ -51,25 +51,7 @@ public static class DiskUsage
             }
         }
 
-        var folders = new List<(RunManifest Manifest, string Folder, bool InTrash)>();
-        foreach (var run in store.ListRuns(onUnreadable))
-        {
-            folders.Add((run, ReproHome.RunDirectory(store.Home, run.RunId), false));
-        }
-
-        foreach (var trashed in RunTrash.List(store.Home, onUnreadable))
-        {
-            var folder = Path.Combine(RunTrash.EntryDirectory(store.Home, trashed.RunId), RunTrash.RunFolderName);
-            try
-            {
-                folders.Add((RunTrash.ReadManifest(store.Home, trashed.RunId), folder, true));
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                onUnreadable?.Invoke(folder, e.Message);
-            }
-        }
-
+        var folders = ObjectReferences.HomeRuns(store, onUnreadable);
         var referencedBy = new Dictionary<string, int>(StringComparer.Ordinal);
         var perRun = folders.Select(f => (f.Manifest, f.Folder, f.InTrash, Hashes: ObjectReferences.Of(f.Manifest, objects, _ => { }, ObjectReferences.Pruned(f.Folder, _ => { })))).ToList();
         foreach (var hash in perRun.SelectMany(r => r.Hashes))

@@ -20,7 +20,7 @@ namespace Repro.Storage.Maintenance;
 internal sealed class DownsampleStretch(int bucketSize, int summaryFactor)
 {
     private readonly Queue<(ulong Sequence, ByteString EventId)> _numbers = new();
-    private readonly Dictionary<string, object> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IStretchBucket> _open = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private ulong _lastConsumed;
 
@@ -42,42 +42,14 @@ internal sealed class DownsampleStretch(int bucketSize, int summaryFactor)
 
     public void AddScalar(Event scalar, SegmentedWal output)
     {
-        var key = "s\0" + scalar.Name;
-        if (_open.TryGetValue(key, out var open) && ((ScalarBucket)open).Values >= bucketSize)
-        {
-            Write(key, output);
-        }
-
-        Consume(scalar);
         RawScalars++;
-        if (_open.TryGetValue(key, out open))
-        {
-            ((ScalarBucket)open).Add(scalar);
-        }
-        else
-        {
-            Open(key, new ScalarBucket(scalar));
-        }
+        Add("s\0" + scalar.Name, scalar, output, static (first, size, _) => new ScalarBucket(first, size));
     }
 
     public void AddSummary(Event summary, SegmentedWal output)
     {
-        var key = (summary.ValueCase == Event.ValueOneofCase.Histogram ? "h\0" : "t\0") + summary.Name;
-        if (_open.TryGetValue(key, out var open) && (((SummaryBucket)open).Intervals >= summaryFactor || !((SummaryBucket)open).Accepts(summary)))
-        {
-            Write(key, output);
-        }
-
-        Consume(summary);
         SummariesMerged++;
-        if (_open.TryGetValue(key, out open))
-        {
-            ((SummaryBucket)open).Add(summary);
-        }
-        else
-        {
-            Open(key, new SummaryBucket(summary));
-        }
+        Add((summary.ValueCase == Event.ValueOneofCase.Histogram ? "h\0" : "t\0") + summary.Name, summary, output, static (first, _, factor) => new SummaryBucket(first, factor));
     }
 
     /// <summary>Ends the stretch: every open bucket is written, in the order they opened, the last standing for the numbers left.</summary>
@@ -95,10 +67,24 @@ internal sealed class DownsampleStretch(int bucketSize, int summaryFactor)
         _lastConsumed = input.Sequence;
     }
 
-    private void Open(string key, object bucket)
+    /// <summary>Adds <paramref name="input"/> to its metric's bucket, writing that bucket first when it is full.</summary>
+    private void Add(string key, Event input, SegmentedWal output, Func<Event, int, int, IStretchBucket> open)
     {
-        _open[key] = bucket;
-        _order.Add(key);
+        if (_open.TryGetValue(key, out var bucket) && bucket.IsFullFor(input))
+        {
+            Write(key, output);
+        }
+
+        Consume(input);
+        if (_open.TryGetValue(key, out bucket))
+        {
+            bucket.Add(input);
+        }
+        else
+        {
+            _open[key] = open(input, bucketSize, summaryFactor);
+            _order.Add(key);
+        }
     }
 
     private void Write(string key, SegmentedWal output)
@@ -106,16 +92,13 @@ internal sealed class DownsampleStretch(int bucketSize, int summaryFactor)
         var bucket = _open[key];
         _open.Remove(key);
         _order.Remove(key);
-        Event evt;
-        if (bucket is ScalarBucket scalars)
+        var evt = bucket.ToEvent();
+        if (bucket is ScalarBucket)
         {
-            evt = new Event { TimestampUnixNanos = scalars.Last.TimestampUnixNanos, Step = scalars.Last.Step, Name = scalars.First.Name, Aggregate = scalars.ToAggregate() };
-            evt.Tags.Add(scalars.First.Tags);
             Buckets++;
         }
         else
         {
-            evt = ((SummaryBucket)bucket).ToEvent();
             MergedSummaries++;
         }
 
@@ -124,7 +107,7 @@ internal sealed class DownsampleStretch(int bucketSize, int summaryFactor)
         var next = _lastConsumed + 1;
         foreach (var open in _open.Values)
         {
-            next = Math.Min(next, open is ScalarBucket s ? s.First.Sequence : ((SummaryBucket)open).First.Sequence);
+            next = Math.Min(next, open.First.Sequence);
         }
 
         var span = next > sequence ? next - sequence : 1;
@@ -142,4 +125,19 @@ internal sealed class DownsampleStretch(int bucketSize, int summaryFactor)
 
         output.Write(LogRewriter.Frame(new Record { Event = evt }.ToByteArray()));
     }
+}
+
+/// <summary>One metric's inputs within a downsampling stretch, becoming one event.</summary>
+internal interface IStretchBucket
+{
+    /// <summary>The first input (its metric, tags and sequence number).</summary>
+    Event First { get; }
+
+    /// <summary>Whether <paramref name="next"/> must go into a new bucket: this one is full, or cannot take it.</summary>
+    bool IsFullFor(Event next);
+
+    void Add(Event input);
+
+    /// <summary>The event that replaces the inputs (sequence number and id are the caller's).</summary>
+    Event ToEvent();
 }

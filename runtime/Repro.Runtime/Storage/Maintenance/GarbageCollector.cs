@@ -30,7 +30,10 @@ public static class GarbageCollector
 
     /// <summary>What gc would do now, without changing anything.</summary>
     /// <exception cref="InvalidDataException">A run's manifest cannot be read: gc cannot tell what it references, so it plans nothing (the message names the run).</exception>
-    public static GcPlan Plan(RunStore store, RetentionPolicy policy, DateTimeOffset now)
+    public static GcPlan Plan(RunStore store, RetentionPolicy policy, DateTimeOffset now) => Plan(store, policy, now, out _);
+
+    /// <summary>The plan, and each run's own policy (the home's with its retention tags applied), which carrying it out needs.</summary>
+    private static GcPlan Plan(RunStore store, RetentionPolicy policy, DateTimeOffset now, out Dictionary<string, RetentionPolicy> runPolicies)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(policy);
@@ -41,7 +44,7 @@ public static class GarbageCollector
         var trashedRuns = RunTrash.List(store.Home, (entry, reason) => warnings.Add($"{entry} cannot be read ({reason})"));
 
         // A run's own retention.<field> tags override the home's rules for it; a bad one leaves the run alone.
-        var policies = new Dictionary<string, RetentionPolicy>(StringComparer.Ordinal);
+        var policies = runPolicies = new Dictionary<string, RetentionPolicy>(StringComparer.Ordinal);
         foreach (var run in live)
         {
             if (policy.ForRun(run.Tags, out var problem) is { } own)
@@ -194,7 +197,7 @@ public static class GarbageCollector
             RunDownsampler.Repair(folder); // a downsampling a kill interrupted: rolled back, or its swap finished
         }
 
-        var plan = Plan(store, policy, now);
+        var plan = Plan(store, policy, now, out var policies);
         var done = new List<GcItem>(plan.Items.Count);
         var warnings = new List<string>(plan.Warnings);
         foreach (var runId in plan.InterruptedRuns)
@@ -216,7 +219,7 @@ public static class GarbageCollector
                 case GcAction.DownsampleRun:
                     try
                     {
-                        var own = policy.ForRun(store.GetRun(item.Target).Tags, out _) ?? policy;
+                        var own = policies[item.Target];
                         var result = RunDownsampler.Downsample(ReproHome.RunDirectory(store.Home, item.Target), own.DownsampleBucket, now, own.DownsampleSummaries);
                         item = item with { Bytes = result is null ? 0 : Math.Max(0, result.BytesBefore - result.BytesAfter) };
                     }

@@ -6,6 +6,31 @@ namespace Repro.Storage.Maintenance;
 /// <summary>The content-store objects a run names, which gc must keep and du charges to it.</summary>
 internal static class ObjectReferences
 {
+    /// <summary>Every run of the home and of its trash, with its folder; one that cannot be read is reported and left out.</summary>
+    public static List<(RunManifest Manifest, string Folder, bool InTrash)> HomeRuns(RunStore store, Action<string, string>? onUnreadable)
+    {
+        var runs = new List<(RunManifest Manifest, string Folder, bool InTrash)>();
+        foreach (var run in store.ListRuns(onUnreadable))
+        {
+            runs.Add((run, ReproHome.RunDirectory(store.Home, run.RunId), false));
+        }
+
+        foreach (var trashed in RunTrash.List(store.Home, onUnreadable))
+        {
+            var folder = Path.Combine(RunTrash.EntryDirectory(store.Home, trashed.RunId), RunTrash.RunFolderName);
+            try
+            {
+                runs.Add((RunTrash.ReadManifest(store.Home, trashed.RunId), folder, true));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                onUnreadable?.Invoke(folder, e.Message);
+            }
+        }
+
+        return runs;
+    }
+
     /// <summary>
     /// The objects of the checkpoints pruned from the run in <paramref name="runDirectory"/>; a damaged record counts
     /// as none pruned (so every object stays), with a message to <paramref name="onUnreadable"/>.

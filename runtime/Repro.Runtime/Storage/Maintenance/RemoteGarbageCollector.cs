@@ -96,25 +96,11 @@ public static class RemoteGarbageCollector
         var objects = new ContentStore(home.Home);
         var runs = new List<(RunManifest Manifest, HashSet<string> Pruned)>();
         var prunedById = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var manifest in home.ListRuns((folder, reason) => warnings.Add($"{folder} cannot be read ({reason})")))
+        foreach (var (manifest, folder, _) in ObjectReferences.HomeRuns(home, (where, reason) => warnings.Add($"{where} cannot be read ({reason})")))
         {
-            var pruned = ObjectReferences.Pruned(ReproHome.RunDirectory(home.Home, manifest.RunId), _ => { });
+            var pruned = ObjectReferences.Pruned(folder, _ => { });
             prunedById[manifest.RunId] = pruned;
             runs.Add((manifest, pruned));
-        }
-
-        foreach (var trashed in RunTrash.List(home.Home, (entry, reason) => warnings.Add($"{entry} cannot be read ({reason})")))
-        {
-            try
-            {
-                var pruned = ObjectReferences.Pruned(Path.Combine(RunTrash.EntryDirectory(home.Home, trashed.RunId), RunTrash.RunFolderName), _ => { });
-                prunedById[trashed.RunId] = pruned;
-                runs.Add((RunTrash.ReadManifest(home.Home, trashed.RunId), pruned));
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                warnings.Add($"the manifest of {trashed.RunId} in the trash cannot be read ({e.Message})");
-            }
         }
 
         if (central is not null)

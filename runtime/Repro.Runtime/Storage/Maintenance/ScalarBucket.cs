@@ -7,14 +7,18 @@ namespace Repro.Storage.Maintenance;
 /// replaces them: count, min and max with their steps (so a spike and where it happened survive), mean and
 /// standard deviation (Welford), the last value, the first and last step, and NaNs counted apart.
 /// </summary>
-internal sealed class ScalarBucket
+internal sealed class ScalarBucket : IStretchBucket
 {
+    private readonly int _capacity;
     private long _count;
     private double _mean;
     private double _sumOfSquares;
 
-    public ScalarBucket(Event first)
+    /// <param name="first">The bucket's first raw scalar.</param>
+    /// <param name="capacity">The most raw values it summarises.</param>
+    public ScalarBucket(Event first, int capacity)
     {
+        _capacity = capacity;
         First = first;
         Last = first;
         Add(first, isFirst: true);
@@ -40,6 +44,15 @@ internal sealed class ScalarBucket
     public long Values => _count + (long)NanCount;
 
     public void Add(Event scalar) => Add(scalar, isFirst: false);
+
+    public bool IsFullFor(Event next) => Values >= _capacity;
+
+    public Event ToEvent()
+    {
+        var evt = new Event { TimestampUnixNanos = Last.TimestampUnixNanos, Step = Last.Step, Name = First.Name, Aggregate = ToAggregate() };
+        evt.Tags.Add(First.Tags);
+        return evt;
+    }
 
     /// <summary>The summary that replaces the bucket's raw values.</summary>
     public Aggregate ToAggregate() => new()

@@ -9,14 +9,18 @@ namespace Repro.Storage.Maintenance;
 /// centroid into one t-digest of the same compression, which keeps min, max and the tails. The result says how many
 /// logged intervals it merges (<c>merged</c>).
 /// </summary>
-internal sealed class SummaryBucket
+internal sealed class SummaryBucket : IStretchBucket
 {
+    private readonly int _factor;
     private readonly ulong[]? _counts;
     private readonly SketchDigest? _sketch;
     private ulong _nanCount;
 
-    public SummaryBucket(Event first)
+    /// <param name="first">The first summary merged.</param>
+    /// <param name="factor">The most logged intervals it merges.</param>
+    public SummaryBucket(Event first, int factor)
     {
+        _factor = factor;
         First = first;
         Last = first;
         if (first.ValueCase == Event.ValueOneofCase.Histogram)
@@ -25,7 +29,7 @@ internal sealed class SummaryBucket
         }
         else
         {
-            _sketch = new SketchDigest(Math.Clamp(double.IsNaN(first.Sketch.Compression) ? 100 : first.Sketch.Compression, 10, 1000));
+            _sketch = Aggregation.SketchEvents.EmptyLike(first.Sketch);
         }
 
         Add(first);
@@ -45,6 +49,8 @@ internal sealed class SummaryBucket
         next.ValueCase == First.ValueCase
         && (next.ValueCase != Event.ValueOneofCase.Histogram || (next.Histogram.Bounds.SequenceEqual(First.Histogram.Bounds) && next.Histogram.Counts.Count == _counts!.Length));
 
+    public bool IsFullFor(Event next) => Intervals >= _factor || !Accepts(next);
+
     public void Add(Event summary)
     {
         Last = summary;
@@ -62,11 +68,7 @@ internal sealed class SummaryBucket
         else
         {
             var sketch = summary.Sketch;
-            if (sketch.Means.Count > 0)
-            {
-                _sketch!.Add(SketchDigest.FromCentroids(sketch.Compression, sketch.Means, sketch.Weights, sketch.Min, sketch.Max));
-            }
-
+            Aggregation.SketchEvents.AddTo(sketch, _sketch!);
             _nanCount += sketch.NanCount;
             Intervals += (int)Math.Max(1, sketch.Merged);
         }

@@ -121,8 +121,8 @@ public static class PostgresStoreMaintenance
             done.Add(item);
         }
 
-        // Partitions last: the runs just deleted may have emptied them.
-        foreach (var item in Plan(connection, policy, now).Items.Where(i => i.Action == GcAction.DropStorePartition))
+        // Partitions last, looked at again: the runs just deleted are gone from them now.
+        foreach (var item in PartitionsToDrop(connection, [], now))
         {
             progress?.Report(new GcProgress(done.Count, plan.Items.Count, item));
             if (DropIfEmpty(connection, item.Target))
@@ -187,8 +187,15 @@ public static class PostgresStoreMaintenance
             }
         }
 
-        // A past month whose partitions hold no row of a run that stays: dropped once its runs are gone.
+        items.AddRange(PartitionsToDrop(connection, deleted, now));
+        return new GcPlan(policy, items, [], notes);
+    }
+
+    /// <summary>The past months whose partitions hold no row of a run that stays (all but <paramref name="deleted"/>).</summary>
+    private static List<GcItem> PartitionsToDrop(NpgsqlConnection connection, HashSet<string> deleted, DateTimeOffset now)
+    {
         var thisMonth = new DateTime(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var items = new List<GcItem>();
         foreach (var month in Partitions(connection))
         {
             if (MonthOf(month.Suffix) is { } start && start < thisMonth && RunsIn(connection, month.Suffix).All(deleted.Contains))
@@ -198,7 +205,7 @@ public static class PostgresStoreMaintenance
             }
         }
 
-        return new GcPlan(policy, items, [], notes);
+        return items;
     }
 
     private static void DeleteRun(NpgsqlConnection connection, string runId)
