@@ -121,9 +121,9 @@ public sealed class WalRecordSequence : IEnumerable<LogRecord>
                 Record record;
                 try
                 {
-                    record = Record.Parser.ParseFrom(raw.Payload.Span);
+                    record = Packing.PackedScalarDecoder.ParseRecord(raw.Payload.Span);
                 }
-                catch (InvalidProtocolBufferException e)
+                catch (Exception e) when (e is InvalidProtocolBufferException or InvalidDataException)
                 {
                     // The CRCs matched, so these are the bytes that were written: a format this reader does not know.
                     _onCorruption?.Invoke(new WalCorruption(segment, raw.Offset, $"undecodable record: {e.Message}", EndOf(raw)));

@@ -12,6 +12,13 @@ public sealed class EventPipelineOptions
     /// <summary>Scalars the writer packs into one WAL record at most. Default 8,192.</summary>
     public int MaxBatchSize { get; init; } = 8192;
 
+    /// <summary>
+    /// Whether scalar batches are written packed (a bit stream of XORed values and predicted ids, steps and times,
+    /// about 1 to 4 bytes a scalar) or in the column form of earlier versions (about 11). Default true. Readers read
+    /// both; false only serves tools that read the column form alone. See docs/formats/events.md.
+    /// </summary>
+    public bool PackScalars { get; init; } = true;
+
     /// <summary>A new WAL segment starts once the current one reaches this size. Default 64 MiB.</summary>
     public long SegmentSizeBytes { get; init; } = 64L * 1024 * 1024;
 
@@ -26,6 +33,16 @@ public sealed class EventPipelineOptions
 
     /// <summary>How precisely scalars are timestamped. Default <see cref="TimestampPrecision.Coarse"/>.</summary>
     public TimestampPrecision Timestamps { get; init; } = TimestampPrecision.Coarse;
+
+    /// <summary>
+    /// How long the writer may hold scalars before handing them to the operating system when nothing asks for them
+    /// sooner. Default 100 ms. They go at once when a batch's worth (<see cref="MaxBatchSize"/>, or half the buffer)
+    /// is waiting, when any other event is logged, on <c>Flush</c>/<c>FlushDurable</c> and at the end of the run.
+    /// Longer batches pack better (every batch starts its predictions afresh and carries about 50 bytes of framing);
+    /// <see cref="TimeSpan.Zero"/> writes on every pass. What a kill can lose is what was logged but not flushed in
+    /// this window.
+    /// </summary>
+    public TimeSpan MaxWriteDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>How long the writer sleeps when it finds nothing to write. Default 1 ms.</summary>
     public TimeSpan IdleWait { get; init; } = TimeSpan.FromMilliseconds(1);
@@ -51,6 +68,11 @@ public sealed class EventPipelineOptions
         if (MaxBatchSize < 1 || MaxBatchSize > 1 << 20)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "MaxBatchSize must be from 1 to 1,048,576.");
+        }
+
+        if (MaxWriteDelay < TimeSpan.Zero || MaxWriteDelay > TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxWriteDelay), MaxWriteDelay, "MaxWriteDelay must be from 0 to 10 seconds.");
         }
 
         if (SegmentSizeBytes < 4096)

@@ -41,6 +41,7 @@ internal sealed class EventWriter : IDisposable
     private Alerts.AlertEvaluator? _alerts;
     private readonly List<Event> _fired = [];
     private bool _endWritten;
+    private long _scalarsWaitingSince;
     private long _lastSyncTicks = Stopwatch.GetTimestamp();
     private long _droppedReported;
     private long _lastDropReportTicks;
@@ -65,7 +66,7 @@ internal sealed class EventWriter : IDisposable
         _ring = new ScalarRing(options.BufferCapacity);
         _metricStates = new WriterMetrics(metrics);
         _batch = new ScalarEntry[options.MaxBatchSize];
-        _records = new RecordBuffer(runId, clock);
+        _records = new RecordBuffer(runId, clock, options.PackScalars);
         _wal = new SegmentedWal(walDirectory, options.SegmentSizeBytes, index => RecordBuffer.SegmentHeader(runId, index, source));
         _thread = new Thread(Loop) { IsBackground = true, Name = "Repro event writer " + runId };
         _thread.Start();
@@ -187,6 +188,11 @@ internal sealed class EventWriter : IDisposable
     private bool WriteOnePass(bool final)
     {
         _clock.Refresh();
+        if (!final && HoldScalars())
+        {
+            return false;
+        }
+
         _records.Clear();
         var controlCount = 0;
         var scalarCount = 0;
@@ -260,6 +266,37 @@ internal sealed class EventWriter : IDisposable
         SyncIfDue();
         _progress.Publish();
         return true;
+    }
+
+    /// <summary>
+    /// Whether this pass should leave the ring's scalars for a later one, to write them in fewer, larger records
+    /// (see <see cref="EventPipelineOptions.MaxWriteDelay"/>): only while nothing but scalars waits, fewer than a
+    /// batch's worth, for less than the delay.
+    /// </summary>
+    private bool HoldScalars()
+    {
+        var waiting = _ring.EnqueuePosition - _ring.DequeuePosition;
+        if (waiting <= 0 || !_control.IsEmpty || _progress.HasWaiters || Volatile.Read(ref _stopRequested)
+            || waiting >= Math.Min(_batch.Length, _ring.Capacity / 2) || _options.MaxWriteDelay <= TimeSpan.Zero)
+        {
+            _scalarsWaitingSince = 0;
+            return false;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        if (_scalarsWaitingSince == 0)
+        {
+            _scalarsWaitingSince = now;
+            return true;
+        }
+
+        if (Stopwatch.GetElapsedTime(_scalarsWaitingSince, now) < _options.MaxWriteDelay)
+        {
+            return true;
+        }
+
+        _scalarsWaitingSince = 0;
+        return false;
     }
 
     private void SyncIfDue()

@@ -24,10 +24,12 @@ internal sealed class RecordBuffer
     private readonly Record _record = new();
     private readonly ScalarBatchEncoder _encoder = new();
     private byte[] _buffer = new byte[256 * 1024];
+    private readonly bool _packScalars;
     private long _lastTicks;
 
-    public RecordBuffer(Ulid runId, RunClock clock)
+    public RecordBuffer(Ulid runId, RunClock clock, bool packScalars = true)
     {
+        _packScalars = packScalars;
         _runId = ByteString.CopyFrom(runId.ToByteArray());
         _clock = clock;
         _lastTicks = long.MinValue;
@@ -123,7 +125,9 @@ internal sealed class RecordBuffer
         firstEventId.TryWriteBytes(idBytes);
         EnsureCapacity(WalFraming.FrameSize(ScalarBatchEncoder.MaxEncodedSize(entries.Length)));
         var target = _buffer.AsSpan(Length);
-        var size = _encoder.Encode(target[WalFormat.HeaderSize..], entries, idBytes, Sequence + 1, _clock);
+        var size = _packScalars
+            ? _encoder.EncodePacked(target[WalFormat.HeaderSize..], entries, idBytes, Sequence + 1, _clock)
+            : _encoder.Encode(target[WalFormat.HeaderSize..], entries, idBytes, Sequence + 1, _clock);
         WalFraming.FrameInPlace(target, size);
         Length += WalFraming.FrameSize(size);
         Sequence += (ulong)entries.Length;

@@ -18,7 +18,11 @@ internal sealed class ScalarBatchEncoder
     private const byte StepDeltas = (5 << 3) | 2;
     private const byte TimestampDeltas = (6 << 3) | 2;
     private const byte Values = (7 << 3) | 2;
+    private const byte Packed = (8 << 3) | 2;
+    private const byte Count = (9 << 3) | 0;
+    private const byte Packing = (10 << 3) | 0;
 
+    private readonly PackedScalarEncoder _packer = new();
     private byte[] _ids = [];
     private byte[] _steps = [];
     private byte[] _times = [];
@@ -29,7 +33,42 @@ internal sealed class ScalarBatchEncoder
     /// </summary>
     public static int MaxEncodedSize(int count) => 96 + (count * (5 + 10 + 10 + 8));
 
-    /// <summary>Encodes the batch into <paramref name="destination"/>; returns the bytes written.</summary>
+    /// <summary>
+    /// Encodes the batch in the packed form (one bit stream, see <see cref="PackedScalarEncoder"/>) into
+    /// <paramref name="destination"/>; returns the bytes written.
+    /// </summary>
+    public int EncodePacked(Span<byte> destination, ReadOnlySpan<ScalarEntry> entries, ReadOnlySpan<byte> firstEventId, ulong firstSequence, RunClock clock)
+    {
+        var firstTime = clock.ToUnixNanos(entries[0].Timestamp);
+        var packedLength = _packer.Pack(entries, firstTime, clock);
+        var innerLength = 2 + 16
+            + 1 + VarintSize(firstSequence)
+            + 1 + 8
+            + 1 + VarintSize((ulong)packedLength) + packedLength
+            + 1 + VarintSize((ulong)entries.Length)
+            + 1 + 1;
+
+        var at = 0;
+        destination[at++] = RecordScalars;
+        at += WriteVarint(destination[at..], (ulong)innerLength);
+        destination[at++] = FirstEventId;
+        destination[at++] = 16;
+        firstEventId.CopyTo(destination[at..]);
+        at += 16;
+        destination[at++] = FirstSequence;
+        at += WriteVarint(destination[at..], firstSequence);
+        destination[at++] = FirstTimestamp;
+        BinaryPrimitives.WriteInt64LittleEndian(destination[at..], firstTime);
+        at += 8;
+        at += WriteColumn(destination[at..], Packed, _packer.Packed(packedLength));
+        destination[at++] = Count;
+        at += WriteVarint(destination[at..], (ulong)entries.Length);
+        destination[at++] = Packing;
+        destination[at++] = (byte)Events.Packing.PackedScalarFormat.Version;
+        return at;
+    }
+
+    /// <summary>Encodes the batch in the column form (one column per field) into <paramref name="destination"/>; returns the bytes written.</summary>
     public int Encode(Span<byte> destination, ReadOnlySpan<ScalarEntry> entries, ReadOnlySpan<byte> firstEventId, ulong firstSequence, RunClock clock)
     {
         EnsureScratch(entries.Length);

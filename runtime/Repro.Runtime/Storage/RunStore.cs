@@ -213,7 +213,7 @@ public sealed class RunStore : IRunReader
             {
                 try
                 {
-                    var record = Record.Parser.ParseFrom(raw.Payload.Span);
+                    var record = Events.Packing.PackedScalarDecoder.ParseRecord(raw.Payload.Span);
                     last = record.BodyCase switch
                     {
                         Record.BodyOneofCase.Event => Math.Max(last, record.Event.Sequence + Math.Max(1, record.Event.SequenceSpan) - 1),
@@ -221,7 +221,7 @@ public sealed class RunStore : IRunReader
                         _ => last,
                     };
                 }
-                catch (Google.Protobuf.InvalidProtocolBufferException)
+                catch (Exception e) when (e is Google.Protobuf.InvalidProtocolBufferException or InvalidDataException)
                 {
                     // Counted by the readers that report damage; a count skips it.
                 }

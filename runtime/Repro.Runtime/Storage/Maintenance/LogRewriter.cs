@@ -27,7 +27,7 @@ internal static class LogRewriter
             {
                 foreach (var raw in WalReader.ReadSegment(segment))
                 {
-                    var record = Record.Parser.ParseFrom(raw.Payload.Span);
+                    var record = Events.Packing.PackedScalarDecoder.ParseRecord(raw.Payload.Span);
                     if (record.BodyCase == Record.BodyOneofCase.Header)
                     {
                         var header = record.Header;

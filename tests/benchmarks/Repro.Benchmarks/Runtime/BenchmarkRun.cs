@@ -8,14 +8,14 @@ public sealed class BenchmarkRun : IDisposable
 {
     private readonly string _home = Directory.CreateTempSubdirectory("repro-bench-").FullName;
 
-    public BenchmarkRun(BufferFullPolicy policy)
+    public BenchmarkRun(BufferFullPolicy policy, bool packScalars = true)
     {
         Run = Run.Start(new RunOptions
         {
             Home = _home,
             Name = "benchmark",
             HookProcessEvents = false,
-            Pipeline = new EventPipelineOptions { FullPolicy = policy },
+            Pipeline = new EventPipelineOptions { FullPolicy = policy, PackScalars = packScalars },
         });
     }
 

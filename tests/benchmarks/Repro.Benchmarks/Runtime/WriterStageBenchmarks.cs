@@ -21,6 +21,7 @@ public class WriterStageBenchmarks
     private readonly byte[] _id = new byte[16];
     private byte[] _buffer = [];
     private int _encoded;
+    private byte[] _packed = [];
 
     [GlobalSetup]
     public void Setup()
@@ -33,6 +34,7 @@ public class WriterStageBenchmarks
 
         _buffer = new byte[ScalarBatchEncoder.MaxEncodedSize(Batch)];
         _encoded = _encoder.Encode(_buffer, _entries, _id, 1, _clock);
+        _packed = _buffer.AsSpan(0, _encoder.EncodePacked(_buffer, _entries, _id, 1, _clock)).ToArray();
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
@@ -48,6 +50,16 @@ public class WriterStageBenchmarks
 
     [Benchmark(OperationsPerInvoke = Batch)]
     public int Encode() => _encoder.Encode(_buffer, _entries, _id, 1, _clock);
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int EncodePacked() => _encoder.EncodePacked(_buffer, _entries, _id, 1, _clock);
+
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int DecodePacked()
+    {
+        var batch = Repro.Events.Packing.PackedScalarDecoder.ParseRecord(_packed).Scalars;
+        return batch.Values.Count;
+    }
 
     [Benchmark(OperationsPerInvoke = Batch)]
     public uint Crc() => Crc32C.Compute(_buffer.AsSpan(0, _encoded));

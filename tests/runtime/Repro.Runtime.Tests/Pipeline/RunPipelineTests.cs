@@ -40,7 +40,7 @@ public class RunPipelineTests
         using (var run = Run.Start(new RunOptions { Home = home.Path, Pipeline = new EventPipelineOptions { SegmentSizeBytes = 4096, MaxBatchSize = 64 } }))
         {
             directory = run.Directory;
-            for (var i = 0; i < 5000; i++)
+            for (var i = 0; i < 50_000; i++)
             {
                 run.LogScalar(i % 2 == 0 ? s_value : s_other, i, i * 0.5);
             }
@@ -52,7 +52,7 @@ public class RunPipelineTests
         Assert.True(segments.Count > 5, $"{segments.Count} segments");
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (ulong)i), events.Select(e => e.Sequence));
         var scalars = events.Where(e => e.ValueCase == Event.ValueOneofCase.Scalar).ToList();
-        Assert.Equal(Enumerable.Range(0, 5000).Select(i => (long)i), scalars.Select(e => e.Step));
+        Assert.Equal(Enumerable.Range(0, 50_000).Select(i => (long)i), scalars.Select(e => e.Step));
         Assert.All(scalars.Where(e => e.Name == "other"), e => Assert.Equal("train", e.Tags["phase"]));
         Assert.All(events, e => Assert.Equal(Environment.ProcessId, e.Source.Pid));
         Assert.Equal(events.Count, events.Select(e => e.EventId).Distinct().Count());

@@ -42,13 +42,13 @@ public class ScalarBatchEncoderTests
     }
 
     [Fact]
-    public void A_training_loop_costs_at_most_24_WAL_bytes_per_scalar()
+    public void A_training_loop_costs_at_most_24_WAL_bytes_per_scalar_in_the_column_form()
     {
         using var home = new TemporaryDirectory();
         var loss = new MetricDeclaration("loss");
         var lr = new MetricDeclaration("lr");
         string wal;
-        using (var run = Run.Start(new RunOptions { Home = home.Path }))
+        using (var run = Run.Start(new RunOptions { Home = home.Path, Pipeline = new EventPipelineOptions { PackScalars = false } }))
         {
             wal = Path.Combine(run.Directory, "wal");
             for (var step = 0; step < 100_000; step++)
