@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using Repro;
+using Repro.TorchSharp.Metrics;
+using Repro.TrainingOverhead;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// What Repro costs a real training loop (issue 17, item 4). A small CNN trains on generated images on the CPU under
+// three configurations, interleaved round by round so that drift in the machine's speed hits each alike:
+//   none       no Repro (the loop still reads loss and accuracy, as any loop printing progress does)
+//   scalars    a run logging loss, accuracy and learning rate every step through [Metric] methods
+//   full       scalars, plus a histogram of every parameter and gradient every 50 steps (TensorHistograms: counted
+//              by libtorch) and telemetry every second
+// Each segment restores the same initial weights and sees the same batches. Reported: the median over rounds of
+// each configuration's mean step time, its ratio to none in the same round, and the time spent inside Repro's calls
+// on the training thread. Usage: dotnet run -c Release --project tests/benchmarks/Repro.TrainingOverhead -- [rounds] [steps]
+var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+var steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+const int Warmup = 20;
+const int BatchSize = 64;
+const int HistogramEvery = 50;
+string[] configurations = ["none", "scalars", "full"];
+
+torch.manual_seed(20261206);
+var (images, labels) = SmallCnn.GenerateImages(4096, seed: 20261206);
+var model = SmallCnn.Create();
+var initial = model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+var criterion = nn.CrossEntropyLoss();
+var home = Directory.CreateTempSubdirectory("repro-overhead-").FullName;
+var bounds = Enumerable.Range(0, 65).Select(i => -0.5 + (i / 64.0)).ToArray();
+var parameters = model.named_parameters().Select(p => (p.name, p.parameter)).ToList();
+var histograms = parameters.Select(p => (
+    Parameter: p.parameter,
+    Values: new MetricDeclaration("params/" + p.name, options: new MetricOptions { Aggregation = MetricAggregation.Histogram, HistogramBounds = bounds, RecordValues = false, IntervalSteps = HistogramEvery }),
+    Gradients: new MetricDeclaration("grads/" + p.name, options: new MetricOptions { Aggregation = MetricAggregation.Histogram, HistogramBounds = bounds, RecordValues = false, IntervalSteps = HistogramEvery }))).ToList();
+
+var results = configurations.ToDictionary(c => c, _ => new List<(double StepMs, double ReproMs)>());
+long walBytes = 0, walScalars = 0;
+Console.WriteLine($"torch threads {torch.get_num_threads()}, {rounds} rounds × {steps} steps (+{Warmup} warm-up) per configuration, batch {BatchSize}, {parameters.Sum(p => p.parameter.numel()):N0} parameters");
+foreach (var configuration in configurations)
+{
+    TrainSegment(configuration); // JIT, allocator and libtorch warm-up: not counted
+}
+
+for (var round = 0; round < rounds; round++)
+{
+    for (var k = 0; k < configurations.Length; k++)
+    {
+        var configuration = configurations[(k + round) % configurations.Length];
+        var segment = TrainSegment(configuration);
+        results[configuration].Add(segment);
+        Console.WriteLine($"round {round + 1} {configuration,-8} {segment.StepMs,8:F3} ms/step, inside Repro {segment.ReproMs * 1000,8:F1} µs/step");
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("| configuration | median step | ratio to none (median of rounds) | range of round ratios | inside Repro per step | share of the step |");
+Console.WriteLine("|---|---|---|---|---|---|");
+foreach (var configuration in configurations)
+{
+    var ratios = Enumerable.Range(0, rounds).Select(r => results[configuration][r].StepMs / results["none"][r].StepMs).Order().ToList();
+    var step = Median(results[configuration].Select(r => r.StepMs));
+    var inside = Median(results[configuration].Select(r => r.ReproMs));
+    Console.WriteLine($"| {configuration} | {step:F3} ms | {Median(ratios):F4} | {ratios[0]:F4}–{ratios[^1]:F4} | {inside * 1000:F1} µs | {inside / step * 100:F3} % |");
+}
+
+Console.WriteLine($"WAL of the full configuration: {(double)walBytes / Math.Max(1, walScalars):F2} bytes per logged value (a histogram counts as one) ({walBytes:N0} bytes)");
+Directory.Delete(home, recursive: true);
+return 0;
+
+(double StepMs, double ReproMs) TrainSegment(string configuration)
+{
+    using var scope = torch.NewDisposeScope();
+    foreach (var (name, value) in model.state_dict())
+    {
+        value.detach().copy_(initial[name]);
+    }
+
+    var optimizer = optim.SGD(model.parameters(), learningRate: 0.05, momentum: 0.9);
+    using var run = configuration == "none" ? null : Run.Start(new RunOptions
+    {
+        Home = home,
+        Name = "overhead-" + configuration,
+        HookProcessEvents = false,
+        TelemetryInterval = configuration == "full" ? TimeSpan.FromSeconds(1) : TimeSpan.Zero,
+    });
+    var metrics = run is null ? null : new OverheadMetrics();
+    var stepTicks = 0L;
+    var reproTicks = 0L;
+    var logged = 0L;
+    for (var step = 0; step < Warmup + steps; step++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var stepScope = torch.NewDisposeScope();
+        var at = step * BatchSize % (4096 - BatchSize);
+        var batch = images[at..(at + BatchSize)];
+        var target = labels[at..(at + BatchSize)];
+        var learningRate = step < 100 ? 0.05 : 0.01;
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = learningRate;
+        }
+
+        optimizer.zero_grad();
+        var output = model.call(batch);
+        var loss = criterion.call(output, target);
+        loss.backward();
+        optimizer.step();
+        var lossValue = loss.item<float>();
+        var accuracy = output.argmax(1).eq(target).to_type(ScalarType.Float32).mean().item<float>();
+
+        var loggingStarted = Stopwatch.GetTimestamp();
+        if (metrics is not null)
+        {
+            metrics.LogLoss(step, lossValue);
+            metrics.LogAccuracy(step, accuracy);
+            metrics.LogLearningRate(step, learningRate);
+            logged += 3;
+            if (configuration == "full" && step % HistogramEvery == 0)
+            {
+                foreach (var (parameter, values, gradients) in histograms)
+                {
+                    run!.LogHistogram(values, step, parameter);
+                    run!.LogHistogram(gradients, step, parameter.grad!);
+                    logged += 2;
+                }
+            }
+        }
+
+        var ended = Stopwatch.GetTimestamp();
+        if (step >= Warmup)
+        {
+            stepTicks += ended - started;
+            reproTicks += ended - loggingStarted;
+        }
+    }
+
+    if (run is not null && configuration == "full")
+    {
+        run.Flush();
+        walBytes = Directory.GetFiles(Path.Combine(run.Directory, "wal")).Sum(f => new FileInfo(f).Length);
+        walScalars = logged;
+    }
+
+    return (Ms(stepTicks) / steps, Ms(reproTicks) / steps);
+}
+
+static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
