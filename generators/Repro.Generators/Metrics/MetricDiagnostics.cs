@@ -18,7 +18,7 @@ internal static class MetricDiagnostics
 
     public static readonly DiagnosticDescriptor UnsupportedParameters = Descriptors.Create(
         "REPRO3003", Category, "[Metric] method has unsupported parameters",
-        "'{0}' must take (long step, T value) with T double, float, int or long, by value; {1}");
+        "'{0}' must take (long step, T value) with T double, float, int, long or a TorchSharp Tensor, by value; {1}");
 
     public static readonly DiagnosticDescriptor InvalidName = Descriptors.Create(
         "REPRO3004", Category, "Invalid metric name",

@@ -31,7 +31,7 @@ internal static class MetricEmitter
         }
 
         var single = model.Values.Length == 1;
-        var fields = model.Values.Select(v => single ? $"__reproMetric_{model.MethodName}_{v.Type}" : $"__reproMetric_{model.MethodName}_{Signature(model)}_{v.Parameter}").ToList();
+        var fields = model.Values.Select(v => single ? $"__reproMetric_{model.MethodName}_{TypeName(v.Type)}" : $"__reproMetric_{model.MethodName}_{Signature(model)}_{v.Parameter}").ToList();
         source.Append(indent).Append("// Declared once: names and options are validated here, never on the logging path.\n");
         for (var i = 0; i < fields.Count; i++)
         {
@@ -48,7 +48,11 @@ internal static class MetricEmitter
         }
 
         source.Append(")\n").Append(indent).Append("{\n");
-        if (single)
+        if (single && IsTensor(model.Values[0]))
+        {
+            source.Append(indent).Append("    ").Append(TensorLog(model, "global::Repro.Run.Current", fields[0], model.Values[0])).Append('\n');
+        }
+        else if (single)
         {
             source.Append(indent).Append("    global::Repro.Run.Current?.").Append(LogMethod(model.Values[0])).Append('(').Append(fields[0]).Append(", ")
                 .Append(model.StepParameter).Append(", ").Append(Value(model.Values[0])).Append(");\n");
@@ -59,6 +63,12 @@ internal static class MetricEmitter
             source.Append(indent).Append("    if (run is null)\n").Append(indent).Append("    {\n").Append(indent).Append("        return;\n").Append(indent).Append("    }\n\n");
             for (var i = 0; i < fields.Count; i++)
             {
+                if (IsTensor(model.Values[i]))
+                {
+                    source.Append(indent).Append("    ").Append(TensorLog(model, "run", fields[i], model.Values[i])).Append('\n');
+                    continue;
+                }
+
                 source.Append(indent).Append("    run.").Append(LogMethod(model.Values[i])).Append('(').Append(fields[i]).Append(", ").Append(model.StepParameter).Append(", ").Append(Value(model.Values[i])).Append(");\n");
             }
         }
@@ -88,7 +98,27 @@ internal static class MetricEmitter
     /// <summary>The argument: an int widens to long, a float to double.</summary>
     private static string Value(MetricValueModel value) => value.Type is "int" ? "(long)" + value.Parameter : value.Parameter;
 
-    private static string Signature(MetricMethodModel model) => string.Join("_", model.Values.Select(v => v.Type));
+    private static string Signature(MetricMethodModel model) => string.Join("_", model.Values.Select(v => TypeName(v.Type)));
+
+    /// <summary>The type as it may appear inside an identifier or a file name.</summary>
+    private static string TypeName(string type) => type == MetricParser.TensorKeyword ? "Tensor" : type;
+
+    private static bool IsTensor(MetricValueModel value) => value.Type == MetricParser.TensorKeyword;
+
+    private static readonly string[] s_reductions = ["None", "Mean", "Sum", "Norm", "Min", "Max"];
+
+    /// <summary>A tensor value goes through Repro.TorchSharp, which reads it without waiting for its device.</summary>
+    private static string TensorLog(MetricMethodModel model, string run, string field, MetricValueModel value)
+    {
+        var call = new StringBuilder("global::Repro.TorchSharp.Metrics.TensorMetrics.Log(")
+            .Append(run).Append(", ").Append(field).Append(", ").Append(model.StepParameter).Append(", ").Append(value.Parameter);
+        if (model.Options.Reduction != 0)
+        {
+            call.Append(", global::Repro.TensorReduction.").Append(s_reductions[model.Options.Reduction]);
+        }
+
+        return call.Append(");").ToString();
+    }
 
     private static readonly string[] s_aggregations = ["None", "Statistics", "Histogram", "Sketch", "Mean", "Min", "Max", "Last"];
 
@@ -109,7 +139,7 @@ internal static class MetricEmitter
             text.Append(", tags: new global::System.Collections.Generic.Dictionary<string, string> { ").Append(string.Join(", ", tags)).Append(" }");
         }
 
-        if ((options with { Unit = null, Tags = default }).IsDefault)
+        if ((options with { Unit = null, Tags = default, Reduction = 0 }).IsDefault)
         {
             return text.ToString();
         }

@@ -21,7 +21,7 @@ internal sealed record MetricMethodModel(
 
 /// <summary>One value parameter of a [Metric] method and the metric it feeds.</summary>
 /// <param name="Parameter">The parameter's name.</param>
-/// <param name="Type">Keyword of its type: double, float, int or long.</param>
+/// <param name="Type">Keyword of its type: double, float, int or long; or TorchSharp's tensor (<see cref="MetricParser.TensorKeyword"/>).</param>
 /// <param name="MetricName">The metric's name: the method's alone, or prefix/parameter with several values.</param>
 internal sealed record MetricValueModel(string Parameter, string Type, string MetricName);
 
@@ -35,7 +35,8 @@ internal sealed record MetricOptionsModel(
     EquatableArray<double> HistogramBounds,
     int Goal,
     EquatableArray<string> Tags,
-    MetricAlertsModel Alerts)
+    MetricAlertsModel Alerts,
+    int Reduction = 0)
 {
     public static MetricOptionsModel Default { get; } = new(null, 1, 0, 100, true, default, 0, default, MetricAlertsModel.None);
 

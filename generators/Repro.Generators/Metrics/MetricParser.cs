@@ -35,13 +35,16 @@ internal static class MetricParser
             diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.NotVoid, location, display, method.ReturnType.ToDisplayString()));
         }
 
-        var unsupportedValue = method.Parameters.Skip(1).FirstOrDefault(p => ValueTypeKeyword(p.Type.SpecialType) is null);
+        var unsupportedValue = method.Parameters.Skip(1).FirstOrDefault(p => ValueTypeKeyword(p.Type) is null);
+        var tensorValue = method.Parameters.Skip(1).FirstOrDefault(p => ValueTypeKeyword(p.Type) == TensorKeyword);
         var parameterProblem =
             method.IsGenericMethod ? "it is generic"
             : method.Parameters.Length < 2 ? $"it has {method.Parameters.Length} parameter(s)"
             : method.Parameters[0].Type.SpecialType != SpecialType.System_Int64 ? $"the step is {method.Parameters[0].Type.ToDisplayString()}"
             : unsupportedValue is not null ? $"value '{unsupportedValue.Name}' is {unsupportedValue.Type.ToDisplayString()}"
             : method.Parameters.Any(p => p.RefKind != RefKind.None) ? "a parameter is passed by reference"
+            : tensorValue is not null && context.SemanticModel.Compilation.GetTypeByMetadataName(TensorMetricsType) is null
+                ? $"value '{tensorValue.Name}' is a TorchSharp tensor, which is logged through Repro.TorchSharp; add a reference to the Repro.TorchSharp package"
             : null;
         if (parameterProblem is not null)
         {
@@ -52,7 +55,7 @@ internal static class MetricParser
         var name = ExplicitName(context.Attributes) ?? DeriveName(method.Name);
         // One value keeps the method's metric name; several become name/parameter each.
         var values = method.Parameters.Skip(1)
-            .Select(p => new MetricValueModel(p.Name, ValueTypeKeyword(p.Type.SpecialType) ?? "?", method.Parameters.Length == 2 ? name : name + "/" + DeriveName(p.Name)))
+            .Select(p => new MetricValueModel(p.Name, ValueTypeKeyword(p.Type) ?? "?", method.Parameters.Length == 2 ? name : name + "/" + DeriveName(p.Name)))
             .ToImmutableArray();
         foreach (var metricName in values.Select(v => v.MetricName).DefaultIfEmpty(name).Distinct())
         {
@@ -63,7 +66,7 @@ internal static class MetricParser
         }
 
         var options = ParseOptions(attribute);
-        foreach (var problem in OptionProblems(options))
+        foreach (var problem in OptionProblems(options).Concat(TensorProblems(options, tensorValue is not null)))
         {
             diagnostics.Add(DiagnosticInfo.Create(MetricDiagnostics.InvalidOptions, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location, display, problem));
         }
@@ -128,6 +131,7 @@ internal static class MetricParser
                 "AlertSpikeSigmas" when value.Value is double sigmas => options with { Alerts = options.Alerts with { SpikeSigmas = sigmas } },
                 "AlertSpikeWindow" when value.Value is int window => options with { Alerts = options.Alerts with { SpikeWindow = window } },
                 "AlertStallSeconds" when value.Value is double seconds => options with { Alerts = options.Alerts with { StallSeconds = seconds } },
+                "Reduction" when value.Value is int reduction => options with { Reduction = reduction },
                 "HistogramBounds" when value.Kind == TypedConstantKind.Array && !value.IsNull =>
                     options with { HistogramBounds = new EquatableArray<double>(value.Values.Select(v => v.Value is double d ? d : double.NaN).ToImmutableArray()) },
                 _ => options,
@@ -175,6 +179,23 @@ internal static class MetricParser
         if (!double.IsNaN(alerts.StallSeconds) && !(alerts.StallSeconds > 0 && alerts.StallSeconds <= 9e11))
         {
             yield return $"AlertStallSeconds is {alerts.StallSeconds.ToString("R", invariant)}; it must be above 0 and at most 9e11";
+        }
+    }
+
+    /// <summary>Checks of Reduction, which only tensor values take.</summary>
+    private static IEnumerable<string> TensorProblems(MetricOptionsModel options, bool hasTensorValue)
+    {
+        if (options.Reduction is < 0 or > 5)
+        {
+            yield return $"Reduction {options.Reduction} is not a TensorReduction";
+        }
+        else if (options.Reduction != 0 && !hasTensorValue)
+        {
+            yield return "Reduction is set but no value is a TorchSharp tensor; only tensors are reduced";
+        }
+        else if (options.Reduction != 0 && options.Aggregation == 2)
+        {
+            yield return "a Histogram counts every element of its tensor, so it takes no Reduction";
         }
     }
 
@@ -312,13 +333,25 @@ internal static class MetricParser
         return null;
     }
 
-    private static string? ValueTypeKeyword(SpecialType type) => type switch
+    /// <summary>What a value of TorchSharp's tensor type is called in the model and the generated code.</summary>
+    public const string TensorKeyword = "global::TorchSharp.torch.Tensor";
+
+    // Generated calls for tensor values go to this type, in the Repro.TorchSharp package.
+    private const string TensorMetricsType = "Repro.TorchSharp.Metrics.TensorMetrics";
+
+    private static string? ValueTypeKeyword(ITypeSymbol type) => type.SpecialType switch
     {
         SpecialType.System_Double => "double",
         SpecialType.System_Single => "float",
         SpecialType.System_Int32 => "int",
         SpecialType.System_Int64 => "long",
+        _ when IsTensor(type) => TensorKeyword,
         _ => null,
     };
+
+    /// <summary>TorchSharp's <c>torch.Tensor</c>: a nested class of the static class <c>torch</c> in namespace <c>TorchSharp</c>.</summary>
+    private static bool IsTensor(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Tensor", ContainingType: { Name: "torch", ContainingType: null } torch }
+        && torch.ContainingNamespace is { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true };
 
 }

@@ -6,7 +6,9 @@ namespace Repro;
 /// </summary>
 /// <remarks>
 /// The method returns void and takes the step (<see cref="long"/>) followed by one or more values of
-/// type <see cref="double"/>, <see cref="float"/>, <see cref="int"/> or <see cref="long"/>. Without a
+/// type <see cref="double"/>, <see cref="float"/>, <see cref="int"/> or <see cref="long"/> — or, with
+/// Repro.TorchSharp referenced, a TorchSharp tensor, read without making the training thread wait for its
+/// device (see <see cref="Reduction"/>). Without a
 /// name, the metric is named after the method: <c>LogTrainLoss</c> becomes <c>train_loss</c>. With
 /// several values, each is its own metric, named after the method and the parameter:
 /// <c>LogLoss(long step, double train, double validation)</c> records <c>loss/train</c> and <c>loss/validation</c>.
@@ -71,4 +73,10 @@ public sealed class MetricAttribute : Attribute
 
     /// <summary>Alert when the metric has logged no new step for this many seconds; NaN (the default) declares no such rule.</summary>
     public double AlertStallSeconds { get; set; } = double.NaN;
+
+    /// <summary>
+    /// For tensor values: how the tensor becomes one number, on its own device. Default
+    /// <see cref="TensorReduction.None"/>, for tensors of one element (a loss). Only tensor values take it.
+    /// </summary>
+    public TensorReduction Reduction { get; set; }
 }

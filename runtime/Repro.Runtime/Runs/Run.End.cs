@@ -36,6 +36,8 @@ public sealed partial class Run
 
         _telemetry?.Dispose();
         _meter?.Dispose();
+        // Values still on their device belong before the last event, as the program logged them before it.
+        EndPendingValues();
         // Artifacts logged before the end are part of the run: store and record them before the last event.
         DrainArtifacts();
         FinishUploads(status, _uploadGrace);

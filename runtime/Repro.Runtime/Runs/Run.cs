@@ -241,15 +241,24 @@ public sealed partial class Run : IDisposable
     /// <summary>
     /// Returns once every event logged before the call is in the operating system: it survives a crash
     /// (<c>kill -9</c>) of this process, summarised metrics included (their open intervals are written
-    /// too). Returns false, without throwing, when the run's writer has failed (see <see cref="WriterFailure"/>).
+    /// too), and values logged before their numbers were known (tensors on a GPU) resolved first. Returns false,
+    /// without throwing, when the run's writer has failed (see <see cref="WriterFailure"/>).
     /// </summary>
-    public bool Flush() => _writer.Flush();
+    public bool Flush()
+    {
+        ResolvePendingValues();
+        return _writer.Flush();
+    }
 
     /// <summary>
     /// Like <see cref="Flush"/>, and the events are also on stable storage (fsynced, the folders holding
     /// new files too): they survive a power loss. False when the writer has failed.
     /// </summary>
-    public bool FlushDurable() => _writer.FlushDurable();
+    public bool FlushDurable()
+    {
+        ResolvePendingValues();
+        return _writer.FlushDurable();
+    }
 
     /// <summary>Ends the run normally.</summary>
     public void Finish() => End(RunStatus.Finished, null);

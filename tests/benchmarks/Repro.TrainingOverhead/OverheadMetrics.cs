@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Repro.TrainingOverhead;
 
 /// <summary>What the logging configurations record each step, as a user's training program declares it.</summary>
@@ -11,4 +13,11 @@ internal sealed partial class OverheadMetrics
 
     [Metric("train/lr")]
     public partial void LogLearningRate(long step, double value);
+
+    // The same values as tensors, for the configuration that never calls item() itself.
+    [Metric("train/loss_tensor", Unit = "nats", Goal = MetricGoal.Minimize)]
+    public partial void LogLossTensor(long step, Tensor value);
+
+    [Metric("train/accuracy_tensor", Goal = MetricGoal.Maximize)]
+    public partial void LogAccuracyTensor(long step, Tensor value);
 }

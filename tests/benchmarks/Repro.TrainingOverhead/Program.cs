@@ -9,18 +9,26 @@ using static TorchSharp.torch;
 // What Repro costs a real training loop (issue 17, item 4). A small CNN trains on generated images on the CPU under
 // three configurations, interleaved round by round so that drift in the machine's speed hits each alike:
 //   none       no Repro (the loop still reads loss and accuracy, as any loop printing progress does)
-//   scalars    a run logging loss, accuracy and learning rate every step through [Metric] methods
+//   scalars    a run logging loss, accuracy and learning rate every step through [Metric] methods (item() first)
+//   tensors    the same, loss and accuracy passed as tensors to [Metric] methods: the loop never calls item()
 //   full       scalars, plus a histogram of every parameter and gradient every 50 steps (TensorHistograms: counted
 //              by libtorch) and telemetry every second
 // Each segment restores the same initial weights and sees the same batches. Reported: the median over rounds of
 // each configuration's mean step time, its ratio to none in the same round, and the time spent inside Repro's calls
 // on the training thread. Usage: dotnet run -c Release --project tests/benchmarks/Repro.TrainingOverhead -- [rounds] [steps]
+// With `micro` first, runs the BenchmarkDotNet micro-benchmarks of tensor metrics instead (TensorMetricBenchmarks).
+if (args is ["micro", .. var benchmarkArguments])
+{
+    BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(SmallCnn).Assembly).Run(benchmarkArguments);
+    return 0;
+}
+
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
 var steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 const int Warmup = 20;
 const int BatchSize = 64;
 const int HistogramEvery = 50;
-string[] configurations = ["none", "scalars", "full"];
+string[] configurations = ["none", "scalars", "tensors", "full"];
 
 torch.manual_seed(20261206);
 var (images, labels) = SmallCnn.GenerateImages(4096, seed: 20261206);
@@ -107,8 +115,26 @@ return 0;
         var loss = criterion.call(output, target);
         loss.backward();
         optimizer.step();
+        var accuracyTensor = output.argmax(1).eq(target).to_type(ScalarType.Float32).mean();
+        if (configuration == "tensors")
+        {
+            var tensorsStarted = Stopwatch.GetTimestamp();
+            metrics!.LogLossTensor(step, loss);
+            metrics.LogAccuracyTensor(step, accuracyTensor);
+            metrics.LogLearningRate(step, learningRate);
+            logged += 3;
+            var tensorsEnded = Stopwatch.GetTimestamp();
+            if (step >= Warmup)
+            {
+                stepTicks += tensorsEnded - started;
+                reproTicks += tensorsEnded - tensorsStarted;
+            }
+
+            continue;
+        }
+
         var lossValue = loss.item<float>();
-        var accuracy = output.argmax(1).eq(target).to_type(ScalarType.Float32).mean().item<float>();
+        var accuracy = accuracyTensor.item<float>();
 
         var loggingStarted = Stopwatch.GetTimestamp();
         if (metrics is not null)
