@@ -3,7 +3,10 @@ namespace Repro.Pipeline;
 /// <summary>How a run buffers, batches and commits its events. Validated when the run starts.</summary>
 public sealed class EventPipelineOptions
 {
-    /// <summary>Scalars the in-memory buffer holds (a power of two). Default 65,536 (2 MiB).</summary>
+    /// <summary>
+    /// Scalars the in-memory buffer of each logging thread holds (a power of two): every thread that logs into the
+    /// run gets a buffer of its own, made when it first logs. Default 65,536 (2 MiB a thread).
+    /// </summary>
     public int BufferCapacity { get; init; } = 1 << 16;
 
     /// <summary>What logging does when the buffer is full. Default <see cref="BufferFullPolicy.Block"/>.</summary>

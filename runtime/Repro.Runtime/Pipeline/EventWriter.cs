@@ -11,7 +11,7 @@ namespace Repro.Pipeline;
 /// </summary>
 /// <remarks>
 /// Each pass drains the control queue (rare, allocated events) and up to a batch of scalars from
-/// the ring, assigns sequence numbers, declares metrics the log has not seen, encodes everything
+/// the lanes, assigns sequence numbers, declares metrics the log has not seen, encodes everything
 /// into one buffer and hands it to the operating system in one write. <see cref="Flush"/> and
 /// <see cref="FlushDurable"/> wait by position (see <see cref="WriterProgress"/>).
 /// Any exception on this thread stops the writer and is reported once through the fault callback;
@@ -21,16 +21,17 @@ internal sealed class EventWriter : IDisposable
 {
     private const int MaxControlEventsPerPass = 1024;
 
-    private readonly ScalarRing _ring;
+    private readonly ScalarLanes _lanes;
     private readonly ConcurrentQueue<ControlEntry> _control = new();
     private readonly EventPipelineOptions _options;
+    private readonly BufferFullPolicy _fullPolicy;
     private readonly RunClock _clock;
     private readonly ILogger _logger;
     private readonly Action<Exception>? _onFault;
     private readonly SegmentedWal _wal;
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _wake = new(false);
-    private readonly WriterProgress _progress = new();
+    private readonly WriterProgress _progress;
     private readonly ScalarEntry[] _batch;
     private readonly RecordBuffer _records;
     private readonly WriterMetrics _metricStates;
@@ -60,10 +61,12 @@ internal sealed class EventWriter : IDisposable
         _onAlert = onAlert;
         _metrics = metrics;
         _options = options;
+        _fullPolicy = options.FullPolicy;
         _clock = clock;
         _logger = logger;
         _onFault = onFault;
-        _ring = new ScalarRing(options.BufferCapacity);
+        _lanes = new ScalarLanes(options.BufferCapacity);
+        _progress = new WriterProgress(_lanes);
         _metricStates = new WriterMetrics(metrics);
         _batch = new ScalarEntry[options.MaxBatchSize];
         _records = new RecordBuffer(runId, clock, options.PackScalars);
@@ -79,7 +82,7 @@ internal sealed class EventWriter : IDisposable
     public IReadOnlyDictionary<string, Runs.BestValue> BestValues => _metricStates.Best;
 
     /// <summary>Scalars lost to the buffer-full policy so far.</summary>
-    public long Dropped => _ring.Dropped;
+    public long Dropped => _lanes.Dropped;
 
     /// <summary>What stopped the writer, or null while it works (and after a normal stop).</summary>
     public Exception? Failure => _failure;
@@ -88,7 +91,8 @@ internal sealed class EventWriter : IDisposable
     public bool IsStopped => Volatile.Read(ref _stopped);
 
     /// <summary>Hot path: hands one scalar to the writer. No lock, no allocation.</summary>
-    public void EnqueueScalar(in ScalarEntry entry) => _ring.Enqueue(entry, _options.FullPolicy, in _stopped);
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void EnqueueScalar(in ScalarEntry entry) => _lanes.Enqueue(entry, _fullPolicy, in _stopped);
 
     /// <summary>
     /// Queues a rare event (lifecycle, text, …) stamped now. The writer fills in id, run and sequence,
@@ -96,7 +100,7 @@ internal sealed class EventWriter : IDisposable
     /// </summary>
     public void EnqueueEvent(Event evt)
     {
-        _control.Enqueue(new ControlEntry(evt, _ring.EnqueuePosition, Stopwatch.GetTimestamp()));
+        _control.Enqueue(new ControlEntry(evt, _lanes.Tails(), Stopwatch.GetTimestamp()));
         _progress.ControlEnqueued();
     }
 
@@ -123,7 +127,7 @@ internal sealed class EventWriter : IDisposable
 
     private bool WaitFor(bool durable)
     {
-        var target = new WriterProgress.Target(_ring.EnqueuePosition, _progress.ControlEnqueuedCount);
+        var target = new WriterProgress.Target(_lanes.Tails(), _progress.ControlEnqueuedCount);
         return _progress.Wait(target, durable, _wake, () => _failure is null, () => Volatile.Read(ref _stopped));
     }
 
@@ -198,9 +202,8 @@ internal sealed class EventWriter : IDisposable
         var scalarCount = 0;
         while (scalarCount < _batch.Length && controlCount < MaxControlEventsPerPass)
         {
-            // Control events whose scalars (those enqueued before them) are all out of the ring go first.
-            var consumed = _ring.DequeuePosition;
-            if (_control.TryPeek(out var next) && next.Barrier <= consumed)
+            // Control events whose scalars (those enqueued before them) are all out of the lanes go first.
+            if (_control.TryPeek(out var next) && _lanes.HeadsReached(next.Barrier))
             {
                 _control.TryDequeue(out _);
                 if (next.Event.Lifecycle?.Kind is Lifecycle.Types.Kind.Finished or Lifecycle.Types.Kind.Failed)
@@ -217,11 +220,11 @@ internal sealed class EventWriter : IDisposable
             }
 
             // Then scalars, never past the next control event's barrier.
-            var end = _control.TryPeek(out next) ? next.Barrier : long.MaxValue;
-            var count = _ring.TryDequeueMany(_batch.AsSpan(0, _batch.Length - scalarCount), end);
+            var barrier = _control.TryPeek(out next) ? next.Barrier : null;
+            var count = _lanes.DequeueMany(_batch.AsSpan(0, _batch.Length - scalarCount), barrier);
             if (count == 0)
             {
-                break; // the ring is empty, or the next entry is claimed but not yet published
+                break; // the lanes are empty (up to the barrier)
             }
 
             AppendScalars(count);
@@ -234,8 +237,8 @@ internal sealed class EventWriter : IDisposable
         }
 
         // A flush waiting: what the open intervals hold goes into the log with the values it acknowledges.
-        var drained = _ring.DequeuePosition;
-        var snapshot = _progress.HasWaiters && _progress.SnapshotWritten < drained;
+        _lanes.MarkDrained();
+        var snapshot = _progress.HasWaiters && _lanes.SnapshotBehind();
         if (snapshot)
         {
             foreach (var open in _metricStates.SnapshotOpenIntervals())
@@ -254,30 +257,30 @@ internal sealed class EventWriter : IDisposable
         ReportDropsIfChanged(final);
         if (_records.Length == 0)
         {
-            _progress.Written(drained, controlCount, snapshot ? drained : null, _records.Sequence); // drops by producers count as handled
+            _progress.Written(controlCount, snapshot, _records.Sequence); // drops by producers count as handled
             // Values only summarised (RecordValues = false) write nothing until their interval closes: a pass that
-            // consumed some still made progress, and the ring may hold more. Reporting it idle would stop a finishing
-            // writer with values (and the end event behind them) still in the ring.
+            // consumed some still made progress, and the lanes may hold more. Reporting it idle would stop a finishing
+            // writer with values (and the end event behind them) still in the lanes.
             return scalarCount > 0 || controlCount > 0;
         }
 
         _wal.Write(_records.Bytes);
-        _progress.Written(drained, controlCount, snapshot ? drained : null, _records.Sequence);
+        _progress.Written(controlCount, snapshot, _records.Sequence);
         SyncIfDue();
         _progress.Publish();
         return true;
     }
 
     /// <summary>
-    /// Whether this pass should leave the ring's scalars for a later one, to write them in fewer, larger records
+    /// Whether this pass should leave the lanes' scalars for a later one, to write them in fewer, larger records
     /// (see <see cref="EventPipelineOptions.MaxWriteDelay"/>): only while nothing but scalars waits, fewer than a
     /// batch's worth, for less than the delay.
     /// </summary>
     private bool HoldScalars()
     {
-        var waiting = _ring.EnqueuePosition - _ring.DequeuePosition;
+        var waiting = _lanes.MostWaiting;
         if (waiting <= 0 || !_control.IsEmpty || _progress.HasWaiters || Volatile.Read(ref _stopRequested)
-            || waiting >= Math.Min(_batch.Length, _ring.Capacity / 2) || _options.MaxWriteDelay <= TimeSpan.Zero)
+            || waiting >= Math.Min(_batch.Length, _lanes.CapacityPerLane / 2) || _options.MaxWriteDelay <= TimeSpan.Zero)
         {
             _scalarsWaitingSince = 0;
             return false;
@@ -318,7 +321,7 @@ internal sealed class EventWriter : IDisposable
 
     private void ReportDropsIfChanged(bool final)
     {
-        var dropped = _ring.Dropped;
+        var dropped = _lanes.Dropped;
         if (dropped == _droppedReported)
         {
             return;
@@ -416,5 +419,5 @@ internal sealed class EventWriter : IDisposable
         }
     }
 
-    private readonly record struct ControlEntry(Event Event, long Barrier, long Ticks);
+    private readonly record struct ControlEntry(Event Event, long[] Barrier, long Ticks);
 }

@@ -1,9 +1,9 @@
 namespace Repro.Pipeline;
 
 /// <summary>
-/// How far the writer has got, as positions that flush callers wait for: ring entries and control
-/// events written (handed to the OS) and synced (fsynced), and the ring position up to which the
-/// open intervals of summarised metrics have been snapshotted into the log.
+/// How far the writer has got, as positions that flush callers wait for: each lane's entries and the
+/// control events written (handed to the OS) and synced (fsynced), and each lane's position up to which
+/// the open intervals of summarised metrics have been snapshotted into the log (the lanes keep theirs).
 /// </summary>
 /// <remarks>
 /// The writer thread alone advances the positions; callers of <see cref="Wait"/> block on a monitor
@@ -12,19 +12,21 @@ namespace Repro.Pipeline;
 internal sealed class WriterProgress
 {
     private readonly object _gate = new();
+    private readonly ScalarLanes _lanes;
     private long _controlEnqueued;
-    private long _ringWritten;
     private long _controlWritten;
-    private long _snapshotWritten;
-    private long _ringSynced;
     private long _controlSynced;
-    private long _snapshotSynced;
     private long _lastSequence;
     private int _waiters;
     private int _durableWaiters;
 
-    /// <summary>What a flush waits for: the ring position and the control events enqueued before it.</summary>
-    public readonly record struct Target(long Ring, long Control);
+    public WriterProgress(ScalarLanes lanes)
+    {
+        _lanes = lanes;
+    }
+
+    /// <summary>What a flush waits for: every lane's tail and the control events enqueued before it.</summary>
+    public readonly record struct Target(long[] Lanes, long Control);
 
     public long ControlEnqueuedCount => Volatile.Read(ref _controlEnqueued);
 
@@ -34,39 +36,30 @@ internal sealed class WriterProgress
 
     public bool HasDurableWaiters => Volatile.Read(ref _durableWaiters) > 0;
 
-    /// <summary>Ring position up to which open intervals are in the log.</summary>
-    public long SnapshotWritten => Volatile.Read(ref _snapshotWritten);
-
     /// <summary>Whether something written is not fsynced yet.</summary>
-    public bool HasUnsynced => _ringSynced < _ringWritten || _controlSynced < _controlWritten || _snapshotSynced < _snapshotWritten;
+    public bool HasUnsynced => _controlSynced < _controlWritten || _lanes.HasUnsynced();
 
     public void ControlEnqueued() => Interlocked.Increment(ref _controlEnqueued);
 
-    /// <summary>Writer: a pass handed its bytes to the OS.</summary>
-    public void Written(long ring, int controlEvents, long? snapshot, ulong lastSequence)
+    /// <summary>Writer: a pass handed its bytes to the OS: the lanes up to what it drained (<see cref="ScalarLanes.MarkDrained"/>).</summary>
+    public void Written(int controlEvents, bool snapshot, ulong lastSequence)
     {
-        Volatile.Write(ref _ringWritten, ring);
+        _lanes.PublishWritten(snapshot);
         Volatile.Write(ref _controlWritten, _controlWritten + controlEvents);
-        if (snapshot is { } position)
-        {
-            Volatile.Write(ref _snapshotWritten, position);
-        }
-
         Volatile.Write(ref _lastSequence, (long)lastSequence);
     }
 
     /// <summary>Writer: everything written so far is fsynced.</summary>
     public void Synced()
     {
-        Volatile.Write(ref _ringSynced, _ringWritten);
+        _lanes.PublishSynced();
         Volatile.Write(ref _controlSynced, _controlWritten);
-        Volatile.Write(ref _snapshotSynced, _snapshotWritten);
     }
 
     /// <summary>Writer: the log is closed; every interval is closed, everything written is synced.</summary>
     public void AllSynced()
     {
-        Volatile.Write(ref _snapshotWritten, long.MaxValue);
+        _lanes.CloseSnapshots();
         Synced();
     }
 
@@ -132,9 +125,7 @@ internal sealed class WriterProgress
 
     private bool Reached(Target target, bool durable)
     {
-        var ring = Volatile.Read(ref durable ? ref _ringSynced : ref _ringWritten);
         var control = Volatile.Read(ref durable ? ref _controlSynced : ref _controlWritten);
-        var snapshot = Volatile.Read(ref durable ? ref _snapshotSynced : ref _snapshotWritten);
-        return ring >= target.Ring && control >= target.Control && snapshot >= target.Ring;
+        return control >= target.Control && _lanes.WrittenReached(target.Lanes, durable);
     }
 }

@@ -7,7 +7,7 @@ namespace Repro.Benchmarks.Runtime;
 
 /// <summary>
 /// The writer's stages for one batch of 8,192 scalars, to see where its time per scalar goes:
-/// taking entries out of the ring, encoding them, and the CRC of the encoded bytes.
+/// putting entries into a lane and taking them out, encoding them, and the CRC of the encoded bytes.
 /// </summary>
 [WarmupCount(3)]
 [IterationCount(10)]
@@ -15,7 +15,7 @@ public class WriterStageBenchmarks
 {
     private const int Batch = 8192;
     private readonly ScalarEntry[] _entries = new ScalarEntry[Batch];
-    private readonly ScalarRing _ring = new(Batch);
+    private readonly ScalarLanes _lanes = new(Batch);
     private readonly ScalarBatchEncoder _encoder = new();
     private readonly RunClock _clock = new();
     private readonly byte[] _id = new byte[16];
@@ -38,14 +38,14 @@ public class WriterStageBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
-    public int FillAndDrainRing()
+    public int FillAndDrainLane()
     {
         for (var i = 0; i < Batch; i++)
         {
-            _ring.TryEnqueue(_entries[i]);
+            _lanes.Enqueue(_entries[i], BufferFullPolicy.DropNewest, giveUp: false);
         }
 
-        return _ring.TryDequeueMany(_entries);
+        return _lanes.DequeueMany(_entries, barrier: null);
     }
 
     [Benchmark(OperationsPerInvoke = Batch)]
