@@ -67,7 +67,7 @@ public sealed partial class Run
                 Text = new Text
                 {
                     Level = Text.Types.Level.Warning,
-                    Message = $"{abandoned} logged metric value(s) were still being computed on their device when the run ended and are not recorded.",
+                    Message = $"{abandoned} logged metric value(s) never came back from their device (still being computed when the run ended, or failed there) and are not recorded.",
                 },
             });
         }

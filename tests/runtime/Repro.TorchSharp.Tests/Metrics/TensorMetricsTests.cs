@@ -185,6 +185,41 @@ public sealed partial class TensorMetricsTests : IDisposable
     }
 
     [Fact]
+    public void Values_that_fail_to_resolve_are_counted_in_the_run_and_never_thrown_into_the_program()
+    {
+        TensorMetrics.DeferOnCpu = true;
+        var reads = 0;
+        // A device error stand-in, raised where the resolver reads a value (every third read fails).
+        TensorMetrics.HostRead = operation =>
+        {
+            if (operation == "item" && Interlocked.Increment(ref reads) % 3 == 0)
+            {
+                throw new InvalidDataException("simulated device failure");
+            }
+        };
+        using var home = new TemporaryDirectory();
+        string runId;
+        using (var run = Run.Start(new RunOptions { Home = home.Path, HookProcessEvents = false, TelemetryInterval = TimeSpan.Zero }))
+        {
+            runId = run.Id.ToString();
+            for (var step = 0; step < 30; step++)
+            {
+                using var loss = tensor((float)step);
+                LogLoss(step, loss);
+            }
+
+            Assert.True(run.Flush());
+            using var after = tensor(99f);
+            LogLoss(30, after); // the resolver survived the failures
+        }
+
+        var events = new RunStore(home.Path).ReadEvents(runId).ToList();
+        Assert.Equal(21, events.Count(e => e.Name == "tm/loss" && e.ValueCase == Event.ValueOneofCase.Scalar));
+        var warning = Assert.Single(events, e => e.ValueCase == Event.ValueOneofCase.Text && e.Text.Message.Contains("still being computed", StringComparison.Ordinal));
+        Assert.StartsWith("10 logged metric value(s)", warning.Text.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sampled_steps_histograms_and_gradients_behave_as_for_plain_values()
     {
         TensorMetrics.DeferOnCpu = true;
