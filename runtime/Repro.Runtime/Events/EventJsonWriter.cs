@@ -26,12 +26,13 @@ public static class EventJsonWriter
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(evt);
         writer.WriteStartObject();
-        writer.WriteString("eventId", FormatUlid(evt.EventId.Span));
-        writer.WriteString("runId", FormatUlid(evt.RunId.Span));
-        writer.WriteNumber("sequence", evt.Sequence);
-        writer.WriteString("timestamp", FormatTimestamp(evt.TimestampUnixNanos));
-        writer.WriteNumber("step", evt.Step);
-        writer.WriteString("name", evt.Name);
+        WriteId(writer, s_eventId, evt.EventId.Span);
+        WriteId(writer, s_runId, evt.RunId.Span);
+        writer.WriteNumber(s_sequence, evt.Sequence);
+        Span<byte> timestamp = stackalloc byte[TimestampLength];
+        writer.WriteString(s_timestamp, FormatTimestamp(evt.TimestampUnixNanos, timestamp));
+        writer.WriteNumber(s_step, evt.Step);
+        writer.WriteString(s_name, evt.Name);
         if (evt.Tags.Count > 0)
         {
             writer.WriteStartObject("tags");
@@ -43,7 +44,7 @@ public static class EventJsonWriter
             writer.WriteEndObject();
         }
 
-        writer.WriteString("type", TypeName(evt.ValueCase));
+        writer.WriteString(s_type, TypeName(evt.ValueCase));
         if (evt.IntervalOpen)
         {
             // A flushed snapshot of an interval still open; a later summary of the metric supersedes it.
@@ -61,11 +62,15 @@ public static class EventJsonWriter
             case Event.ValueOneofCase.Scalar:
                 if (evt.Scalar.HasIntValue)
                 {
-                    writer.WriteNumber("value", evt.Scalar.IntValue);
+                    writer.WriteNumber(s_value, evt.Scalar.IntValue);
+                }
+                else if (NonFiniteName(evt.Scalar.Value) is { } word)
+                {
+                    writer.WriteString(s_value, word);
                 }
                 else
                 {
-                    WriteDouble(writer, "value", evt.Scalar.Value);
+                    writer.WriteNumber(s_value, evt.Scalar.Value);
                 }
 
                 break;
@@ -210,16 +215,16 @@ public static class EventJsonWriter
 
         if (evt.Source is { } source)
         {
-            writer.WriteStartObject("source");
-            writer.WriteString("host", source.Host);
-            writer.WriteNumber("pid", source.Pid);
+            writer.WriteStartObject(s_source);
+            writer.WriteString(s_host, source.Host);
+            writer.WriteNumber(s_pid, source.Pid);
             if (source.ContainerId.Length > 0)
             {
-                writer.WriteString("containerId", source.ContainerId);
+                writer.WriteString(s_containerId, source.ContainerId);
             }
 
-            writer.WriteNumber("rank", source.Rank);
-            writer.WriteNumber("worldSize", source.WorldSize);
+            writer.WriteNumber(s_rank, source.Rank);
+            writer.WriteNumber(s_worldSize, source.WorldSize);
             writer.WriteEndObject();
         }
 
@@ -229,6 +234,19 @@ public static class EventJsonWriter
     /// <summary>Renders nanoseconds since the Unix epoch as ISO 8601 UTC with offset and nanosecond precision.</summary>
     public static string FormatTimestamp(long unixNanos)
     {
+        Span<byte> utf8 = stackalloc byte[TimestampLength];
+        return System.Text.Encoding.ASCII.GetString(FormatTimestamp(unixNanos, utf8));
+    }
+
+    /// <summary>The length of a formatted timestamp: <c>yyyy-MM-ddTHH:mm:ss.fffffffff+00:00</c>.</summary>
+    private const int TimestampLength = 35;
+
+    /// <summary>
+    /// Writes the timestamp <see cref="FormatTimestamp(long)"/> renders into <paramref name="destination"/> as ASCII,
+    /// digit by digit: a format string parsed per event would cost more than the rest of a scalar's line.
+    /// </summary>
+    private static ReadOnlySpan<byte> FormatTimestamp(long unixNanos, Span<byte> destination)
+    {
         var seconds = Math.DivRem(unixNanos, 1_000_000_000L, out var nanos);
         if (nanos < 0)
         {
@@ -236,9 +254,33 @@ public static class EventJsonWriter
             nanos += 1_000_000_000L;
         }
 
-        var time = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        return time.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)
-            + "." + nanos.ToString("D9", CultureInfo.InvariantCulture) + "+00:00";
+        var time = DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime;
+        var (year, month, day) = time;
+        Digits(destination[..4], year);
+        destination[4] = (byte)'-';
+        Digits(destination.Slice(5, 2), month);
+        destination[7] = (byte)'-';
+        Digits(destination.Slice(8, 2), day);
+        destination[10] = (byte)'T';
+        Digits(destination.Slice(11, 2), time.Hour);
+        destination[13] = (byte)':';
+        Digits(destination.Slice(14, 2), time.Minute);
+        destination[16] = (byte)':';
+        Digits(destination.Slice(17, 2), time.Second);
+        destination[19] = (byte)'.';
+        Digits(destination.Slice(20, 9), nanos);
+        "+00:00"u8.CopyTo(destination[29..]);
+        return destination[..TimestampLength];
+    }
+
+    /// <summary>Writes <paramref name="value"/> in decimal, zero-padded to the span's length.</summary>
+    private static void Digits(Span<byte> destination, long value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
     }
 
     /// <summary>The lowercase word for a lifecycle kind, as in the JSON format.</summary>
@@ -309,6 +351,33 @@ public static class EventJsonWriter
     private static string? NonFiniteName(double value) =>
         double.IsFinite(value) ? null : double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
 
-    private static string FormatUlid(ReadOnlySpan<byte> bytes) =>
-        bytes.Length == 16 ? new Ulid(bytes).ToString() : Convert.ToHexString(bytes);
+    /// <summary>An event or run id as a ULID string; an id of another length (not written by Repro) in hexadecimal.</summary>
+    private static void WriteId(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != 16)
+        {
+            writer.WriteString(name, Convert.ToHexString(bytes));
+            return;
+        }
+
+        Span<char> text = stackalloc char[26];
+        _ = new Ulid(bytes).TryWriteStringify(text);
+        writer.WriteString(name, text);
+    }
+
+    // Property names every event has, encoded once: a string name is transcoded and checked on each write.
+    private static readonly JsonEncodedText s_eventId = JsonEncodedText.Encode("eventId");
+    private static readonly JsonEncodedText s_runId = JsonEncodedText.Encode("runId");
+    private static readonly JsonEncodedText s_sequence = JsonEncodedText.Encode("sequence");
+    private static readonly JsonEncodedText s_timestamp = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText s_step = JsonEncodedText.Encode("step");
+    private static readonly JsonEncodedText s_name = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText s_type = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText s_value = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText s_source = JsonEncodedText.Encode("source");
+    private static readonly JsonEncodedText s_host = JsonEncodedText.Encode("host");
+    private static readonly JsonEncodedText s_pid = JsonEncodedText.Encode("pid");
+    private static readonly JsonEncodedText s_containerId = JsonEncodedText.Encode("containerId");
+    private static readonly JsonEncodedText s_rank = JsonEncodedText.Encode("rank");
+    private static readonly JsonEncodedText s_worldSize = JsonEncodedText.Encode("worldSize");
 }

@@ -123,7 +123,11 @@ public static class WalEventReader
                 Source = source,
                 Scalar = ScalarOf(batch.Values[i], declaration.MetricDeclared.ValueType),
             };
-            CopyTags(declaration.Tags, evt.Tags);
+            if (declaration.Tags.Count > 0)
+            {
+                CopyTags(declaration.Tags, evt.Tags);
+            }
+
             yield return evt;
         }
     }

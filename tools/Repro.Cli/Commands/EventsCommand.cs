@@ -64,17 +64,48 @@ internal static class EventsCommand
         return corruption is null ? ExitCodes.Success : RunFollower.Damaged(context, corruption);
     }
 
+    /// <summary>
+    /// Writes one line per event, as the events are read: lines are gathered into a buffer of about 64 KiB and
+    /// handed to the output together, so memory stays bounded by the buffer, however long the run.
+    /// </summary>
     private static void WriteJsonLines(TextWriter output, IEnumerable<Event> events)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        const int HandOver = 64 * 1024;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(HandOver + 4096);
+        var characters = new char[System.Text.Encoding.UTF8.GetMaxCharCount(HandOver)];
         using var writer = new Utf8JsonWriter(buffer, EventJsonWriter.WriterOptions);
-        foreach (var evt in events)
+        try
         {
-            buffer.ResetWrittenCount();
-            writer.Reset(buffer);
-            EventJsonWriter.Write(writer, evt);
-            writer.Flush();
-            output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+            foreach (var evt in events)
+            {
+                writer.Reset(buffer);
+                EventJsonWriter.Write(writer, evt);
+                writer.Flush();
+                buffer.GetSpan(1)[0] = (byte)'\n';
+                buffer.Advance(1);
+                if (buffer.WrittenCount >= HandOver)
+                {
+                    HandOverLines(output, buffer, ref characters);
+                }
+            }
         }
+        finally
+        {
+            // Lines read before a failure (an unreadable segment) are printed before the error is.
+            HandOverLines(output, buffer, ref characters);
+        }
+    }
+
+    private static void HandOverLines(TextWriter output, System.Buffers.ArrayBufferWriter<byte> buffer, ref char[] characters)
+    {
+        var needed = System.Text.Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount);
+        if (characters.Length < needed)
+        {
+            characters = new char[needed]; // one event larger than the usual hand-over (a big histogram)
+        }
+
+        var count = System.Text.Encoding.UTF8.GetChars(buffer.WrittenSpan, characters);
+        output.Write(characters, 0, count);
+        buffer.ResetWrittenCount();
     }
 }

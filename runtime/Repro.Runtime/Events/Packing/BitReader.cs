@@ -6,83 +6,81 @@ namespace Repro.Events.Packing;
 /// Reads the bit fields a <see cref="BitWriter"/> wrote. Reading past the end throws
 /// <see cref="InvalidDataException"/>: a packed batch that claims more scalars than it holds is damaged.
 /// </summary>
+/// <remarks>
+/// The next unread bits are kept left-aligned in a 64-bit window that is refilled eight bytes at a time, so
+/// reading a bit or a field is a shift and a compare; the data is touched once per refill, not once per bit.
+/// </remarks>
 internal ref struct BitReader
 {
     private readonly ReadOnlySpan<byte> _data;
-    private long _position;
+
+    // The next bits of the stream, most significant first; the first _available of them are counted as read in.
+    // Bits beyond those may already hold the stream's following bits (a refill ORs them in again, unchanged).
+    private ulong _window;
+    private int _available;
+    private int _nextByte;
 
     public BitReader(ReadOnlySpan<byte> data)
     {
         _data = data;
     }
 
-    /// <summary>Bits not read yet (padding included).</summary>
-    public readonly long Remaining => ((long)_data.Length * 8) - _position;
-
     public bool ReadBit()
     {
-        if (_position >= (long)_data.Length * 8)
+        if (_available == 0)
         {
-            ThrowPastEnd();
+            Refill(1);
         }
 
-        var bit = (_data[(int)(_position >> 3)] >> (7 - (int)(_position & 7))) & 1;
-        _position++;
+        var bit = _window >> 63;
+        _window <<= 1;
+        _available--;
         return bit != 0;
     }
 
     /// <summary>Reads <paramref name="count"/> bits (1 to 64) as an unsigned number.</summary>
     public ulong Read(int count)
     {
-        if (_position + count > (long)_data.Length * 8)
+        if (count > 56)
         {
-            ThrowPastEnd();
+            // The window holds at least 57 bits after a refill: a long field is read as two halves.
+            var high = Read(count - 32);
+            return (high << 32) | Read(32);
         }
 
-        var index = (int)(_position >> 3);
-        var offset = (int)(_position & 7);
-        if (count <= 56 && index + 8 <= _data.Length)
+        if (_available < count)
         {
-            // Fast path: one eight-byte load holds the field (offset + count <= 63).
-            var word = BinaryPrimitives.ReadUInt64BigEndian(_data[index..]);
-            _position += count;
-            return (word << offset) >> (64 - count);
+            Refill(count);
         }
 
-        return ReadSlowly(count);
-    }
-
-    private ulong ReadSlowly(int count)
-    {
-        ulong value = 0;
-        var remaining = count;
-        while (remaining > 0)
-        {
-            var index = (int)(_position >> 3);
-            var offset = (int)(_position & 7);
-            if (offset == 0 && remaining >= 8)
-            {
-                // Whole bytes: up to eight at a time.
-                var whole = Math.Min(remaining >> 3, Math.Min(8, _data.Length - index));
-                for (var i = 0; i < whole; i++)
-                {
-                    value = (value << 8) | _data[index + i];
-                }
-
-                _position += whole * 8;
-                remaining -= whole * 8;
-                continue;
-            }
-
-            var take = Math.Min(8 - offset, remaining);
-            var bits = (_data[index] >> (8 - offset - take)) & ((1 << take) - 1);
-            value = (value << take) | (uint)bits;
-            _position += take;
-            remaining -= take;
-        }
-
+        var value = _window >> (64 - count);
+        _window <<= count;
+        _available -= count;
         return value;
     }
 
-    private static void ThrowPastEnd() => throw new InvalidDataException("packed scalar batch ends before its last scalar");
+    /// <summary>Reads whole bytes into the window until it holds at least 57 bits or the data ends; throws when fewer than <paramref name="needed"/> are left.</summary>
+    private void Refill(int needed)
+    {
+        if (_nextByte + 8 <= _data.Length)
+        {
+            var word = BinaryPrimitives.ReadUInt64BigEndian(_data[_nextByte..]);
+            _window |= word >> _available;
+            var bytes = (63 - _available) >> 3;
+            _nextByte += bytes;
+            _available += bytes << 3;
+            return;
+        }
+
+        while (_available <= 56 && _nextByte < _data.Length)
+        {
+            _window |= (ulong)_data[_nextByte++] << (56 - _available);
+            _available += 8;
+        }
+
+        if (_available < needed)
+        {
+            throw new InvalidDataException("packed scalar batch ends before its last scalar");
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Repro.Events.Packing;
 
 /// <summary>
@@ -50,15 +52,28 @@ internal static class PackedScalarDecoder
             throw new InvalidDataException($"malformed scalar batch: {count} scalars cannot fit in {batch.Packed.Length} packed bytes");
         }
 
-        var ids = new uint[count];
-        var stepDeltas = new long[count];
-        var timeDeltas = new long[count];
-        var values = new double[count];
-        Decode(batch.Packed.Span, ids, stepDeltas, timeDeltas, values);
-        batch.MetricIds.AddRange(ids);
-        batch.StepDeltas.AddRange(stepDeltas);
-        batch.TimestampDeltasNanos.AddRange(timeDeltas);
-        batch.Values.AddRange(values);
+        // Decoded into pooled scratch columns, then into the batch's own: a reader of a long log allocates only those.
+        var size = (int)count;
+        var ids = ArrayPool<uint>.Shared.Rent(size);
+        var stepDeltas = ArrayPool<long>.Shared.Rent(size);
+        var timeDeltas = ArrayPool<long>.Shared.Rent(size);
+        var values = ArrayPool<double>.Shared.Rent(size);
+        try
+        {
+            Decode(batch.Packed.Span, ids.AsSpan(0, size), stepDeltas.AsSpan(0, size), timeDeltas.AsSpan(0, size), values.AsSpan(0, size));
+            Fill(batch.MetricIds, ids, size);
+            Fill(batch.StepDeltas, stepDeltas, size);
+            Fill(batch.TimestampDeltasNanos, timeDeltas, size);
+            Fill(batch.Values, values, size);
+        }
+        finally
+        {
+            ArrayPool<uint>.Shared.Return(ids);
+            ArrayPool<long>.Shared.Return(stepDeltas);
+            ArrayPool<long>.Shared.Return(timeDeltas);
+            ArrayPool<double>.Shared.Return(values);
+        }
+
         batch.Packed = Google.Protobuf.ByteString.Empty;
         batch.Count = 0;
         batch.Packing = 0;
@@ -72,7 +87,8 @@ internal static class PackedScalarDecoder
     {
         var bits = new BitReader(packed);
         var slots = new Dictionary<uint, int>();
-        var series = new List<Series>();
+        var series = new Series[4];
+        var seriesCount = 0;
         var previousSlot = -1;
         long previousStep = 0;
         long lastTimeJump = 0;
@@ -92,20 +108,23 @@ internal static class PackedScalarDecoder
                 var id = (uint)(bits.ReadBit() ? bits.Read(32) : bits.Read(8));
                 if (!slots.TryGetValue(id, out slot))
                 {
-                    slot = series.Count;
+                    slot = seriesCount++;
                     slots.Add(id, slot);
-                    series.Add(new Series { Id = id, Successor = -1, Generation = -1 });
+                    if (slot == series.Length)
+                    {
+                        Array.Resize(ref series, series.Length * 2);
+                    }
+
+                    series[slot] = new Series { Id = id, Successor = -1, Generation = -1 };
                 }
             }
 
             if (previousSlot >= 0)
             {
-                var before = series[previousSlot];
-                before.Successor = slot;
-                series[previousSlot] = before;
+                series[previousSlot].Successor = slot;
             }
 
-            var state = series[slot];
+            ref var state = ref series[slot];
             if (state.Generation < 0)
             {
                 state = new Series { Id = state.Id, Generation = 0, Step = previousStep, Successor = state.Successor, Leading = -1 };
@@ -161,7 +180,6 @@ internal static class PackedScalarDecoder
             }
 
             state.Bits ^= xor;
-            series[slot] = state;
 
             ids[i] = state.Id;
             stepDeltas[i] = step - previousStep;
@@ -169,6 +187,15 @@ internal static class PackedScalarDecoder
             values[i] = BitConverter.Int64BitsToDouble((long)state.Bits);
             previousSlot = slot;
             previousStep = step;
+        }
+    }
+
+    private static void Fill<T>(Google.Protobuf.Collections.RepeatedField<T> column, T[] values, int count)
+    {
+        column.Capacity = count;
+        for (var i = 0; i < count; i++)
+        {
+            column.Add(values[i]);
         }
     }
 

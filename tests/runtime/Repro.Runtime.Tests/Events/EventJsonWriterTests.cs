@@ -15,6 +15,33 @@ public class EventJsonWriterTests
         Assert.Equal(expected, EventJsonWriter.FormatTimestamp(nanos));
 
     [Theory]
+    [InlineData(long.MinValue, "1677-09-21T00:12:43.145224192+00:00")]
+    [InlineData(long.MaxValue, "2262-04-11T23:47:16.854775807+00:00")]
+    public void Timestamps_at_the_ends_of_the_nanosecond_range_are_exact(long nanos, string expected) =>
+        Assert.Equal(expected, EventJsonWriter.FormatTimestamp(nanos));
+
+    [Fact]
+    public void Timestamps_agree_with_the_framework_s_own_formatting_of_random_times()
+    {
+        const int Seed = 20261206;
+        var random = new Random(Seed);
+        for (var i = 0; i < 10_000; i++)
+        {
+            var nanos = random.NextInt64(long.MinValue, long.MaxValue);
+            var seconds = Math.DivRem(nanos, 1_000_000_000L, out var rest);
+            if (rest < 0)
+            {
+                seconds--;
+                rest += 1_000_000_000L;
+            }
+
+            var expected = DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)
+                + "." + rest.ToString("D9", System.Globalization.CultureInfo.InvariantCulture) + "+00:00";
+            Assert.True(expected == EventJsonWriter.FormatTimestamp(nanos), $"seed {Seed}, {nanos} ns: {EventJsonWriter.FormatTimestamp(nanos)} instead of {expected}");
+        }
+    }
+
+    [Theory]
     [InlineData(double.NaN, "\"NaN\"")]
     [InlineData(double.PositiveInfinity, "\"Infinity\"")]
     [InlineData(double.NegativeInfinity, "\"-Infinity\"")]

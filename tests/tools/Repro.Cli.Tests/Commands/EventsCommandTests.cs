@@ -56,4 +56,50 @@ public class EventsCommandTests
         Assert.Equal(6, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Contains("00000001.log at offset", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Jsonl_streams_a_run_far_larger_than_the_heap_it_may_use()
+    {
+        // A million scalars would take about 450 MB as event objects; the CLI gets a 64 MiB heap. A command that loaded
+        // the run (or its output) into memory before printing fails with OutOfMemoryException instead of printing.
+        const int Scalars = 1_000_000;
+        using var home = new TemporaryDirectory("repro-events-stream");
+        string id;
+        using (var run = Run.Start(new RunOptions { Home = home.Path, Name = "long", TelemetryInterval = TimeSpan.Zero, HookProcessEvents = false, Pipeline = new Repro.Pipeline.EventPipelineOptions { FullPolicy = Repro.Pipeline.BufferFullPolicy.Block } }))
+        {
+            id = run.Id.ToString();
+            var loss = new MetricDeclaration("loss");
+            for (var step = 0; step < Scalars; step++)
+            {
+                run.LogScalar(loss, step, 1.0 / (step + 1));
+            }
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RepoPaths.Artifact("Repro.Cli", "repro.dll"), "events", id, "--jsonl", "--home", home.Path },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment = { ["DOTNET_GCHeapHardLimit"] = "0x4000000" },
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        long lines = 0, scalars = 0;
+        string? last = null;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lines++;
+            scalars += line.Contains("\"type\":\"scalar\"", StringComparison.Ordinal) ? 1 : 0;
+            last = line;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        var errors = await error;
+        Assert.True(process.ExitCode == 0, $"repro events exited with {process.ExitCode}: {errors}");
+        Assert.Equal(Scalars + 3, lines); // started, the metric's declaration, the scalars, finished
+        Assert.Equal(Scalars, scalars);
+        Assert.Equal("finished", JsonDocument.Parse(last!).RootElement.GetProperty("kind").GetString());
+    }
 }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `repro events --jsonl` on a run of SCALARS scalars (default 100,000,000 over four metrics), whole processes: its
+# wall time and peak memory (RSS) while streaming every line into `wc`, against `cat | sha256sum` of the same WAL bytes
+# in the same run. The peak shows that the command streams: it does not grow with the run (compare 10,000,000).
+# Usage: eng/benchmarks/events-jsonl-100m.sh [scalars]   (KEEP=1 keeps the work folder)
+set -euo pipefail
+scalars=${1:-100000000}
+source "$(dirname "$0")/common.sh"
+build_scalar_writer
+run=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
+wal="$REPRO_HOME/runs/$run/wal"
+bytes=$(du -cb "$wal"/*.log | tail -1 | cut -f1)
+cat "$wal"/*.log > /dev/null
+start=$(date +%s.%N); cat "$wal"/*.log | sha256sum > /dev/null; end=$(date +%s.%N)
+baseline=$(echo "$end - $start" | bc)
+/usr/bin/time -f "%e %M" -o "$work/time" "${repro[@]}" events "$run" --jsonl | wc -lc > "$work/count"
+read -r seconds rss_kib < <(tail -1 "$work/time")
+read -r lines output_bytes < "$work/count"
+echo "run: $scalars scalars, WAL $bytes bytes ($(echo "scale=2; $bytes / $scalars" | bc) B/scalar)"
+echo "repro events --jsonl: $lines lines, $output_bytes bytes in ${seconds} s ($(echo "scale=2; $scalars / $seconds / 1000000" | bc) million scalars/s), peak ${rss_kib} KiB RSS"
+echo "sha256sum of the same WAL bytes: ${baseline} s; ratio $(echo "scale=1; $seconds / $baseline" | bc)"
