@@ -33,6 +33,7 @@ internal sealed class EventWriter : IDisposable
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly WriterProgress _progress;
     private readonly ScalarEntry[] _batch;
+    private long[] _tailsNow = [];
     private readonly RecordBuffer _records;
     private readonly WriterMetrics _metricStates;
     private readonly List<Event> _summaries = [];
@@ -65,7 +66,9 @@ internal sealed class EventWriter : IDisposable
         _clock = clock;
         _logger = logger;
         _onFault = onFault;
-        _lanes = new ScalarLanes(options.BufferCapacity);
+        // Woken by a logging thread whose lane is full, rather than by the end of its idle wait: a fast producer fills a
+        // lane within one idle wait and would spend the rest of it waiting (Block) or dropping scalars.
+        _lanes = new ScalarLanes(options.BufferCapacity, () => _wake.Set());
         _progress = new WriterProgress(_lanes);
         _metricStates = new WriterMetrics(metrics);
         _batch = new ScalarEntry[options.MaxBatchSize];
@@ -219,8 +222,12 @@ internal sealed class EventWriter : IDisposable
                 continue;
             }
 
-            // Then scalars, never past the next control event's barrier.
-            var barrier = _control.TryPeek(out next) ? next.Barrier : null;
+            // Then scalars, never past the next control event's barrier, nor past the lanes' tails read before the
+            // control queue is: a scalar logged after a control event is published after that event was queued, so
+            // once its tail is seen the peek sees the event too and the barrier holds the scalar back. Peeking first
+            // let such a scalar through ahead of its event when both arrived between the peek and the drain.
+            _tailsNow = _lanes.Tails(_tailsNow);
+            var barrier = _control.TryPeek(out next) ? next.Barrier : _tailsNow;
             var count = _lanes.DequeueMany(_batch.AsSpan(0, _batch.Length - scalarCount), barrier);
             if (count == 0)
             {

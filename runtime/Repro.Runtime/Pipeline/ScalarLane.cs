@@ -91,6 +91,7 @@ internal sealed class ScalarLane
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool EnqueueFull(in ScalarEntry entry, BufferFullPolicy policy, in bool giveUp)
     {
+        Owner.WakeConsumer(); // whatever the policy, the writer is behind: it should not sleep out its wait
         switch (policy)
         {
             case BufferFullPolicy.DropNewest:

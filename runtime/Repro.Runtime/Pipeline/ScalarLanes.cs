@@ -24,7 +24,16 @@ internal sealed class ScalarLanes
     private ScalarEntry[] _merge = [];
     private int _nextFirst;
 
-    public ScalarLanes(int capacityPerLane)
+    private readonly Action? _wakeConsumer;
+
+    /// <summary>Lanes of <paramref name="capacityPerLane"/> entries each.</summary>
+    /// <param name="capacityPerLane">Entries a lane holds: a power of two of at least 2.</param>
+    /// <param name="wakeConsumer">
+    /// Called by a producer that finds its lane full, so a consumer that sleeps between batches is woken then rather
+    /// than when its sleep ends; null: producers never wake it. Not called on the fast path: waking the consumer while
+    /// a lane fills makes both threads share its cache lines, which measured slower than letting a batch build up.
+    /// </param>
+    public ScalarLanes(int capacityPerLane, Action? wakeConsumer = null)
     {
         if (capacityPerLane < 2 || (capacityPerLane & (capacityPerLane - 1)) != 0)
         {
@@ -32,7 +41,12 @@ internal sealed class ScalarLanes
         }
 
         _capacity = capacityPerLane;
+        _wakeConsumer = wakeConsumer;
     }
+
+    /// <summary>Producers: wakes the consumer (a lane is full).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void WakeConsumer() => _wakeConsumer?.Invoke();
 
     /// <summary>Capacity of each lane.</summary>
     public int CapacityPerLane => _capacity;
@@ -84,10 +98,11 @@ internal sealed class ScalarLanes
     }
 
     /// <summary>Every lane's tail now: what the calling thread has logged so far is before these positions.</summary>
-    public long[] Tails()
+    /// <param name="reuse">An array to fill when it has one place per lane (the writer's, to allocate once per new lane).</param>
+    public long[] Tails(long[]? reuse = null)
     {
         var lanes = Lanes;
-        var tails = new long[lanes.Length];
+        var tails = reuse?.Length == lanes.Length ? reuse : new long[lanes.Length];
         for (var i = 0; i < lanes.Length; i++)
         {
             tails[i] = lanes[i].Tail;

@@ -78,6 +78,40 @@ public class ScalarLanesTests
         Assert.Equal([0L, 1, 2, 3], Drain(lanes));
     }
 
+    [Theory]
+    [InlineData(BufferFullPolicy.DropNewest)]
+    [InlineData(BufferFullPolicy.DropOldest)]
+    public void A_producer_wakes_the_consumer_when_its_lane_is_full_and_only_then(BufferFullPolicy policy)
+    {
+        // The writer sleeps up to its idle wait between passes; a producer that fills its lane meanwhile must not wait
+        // (or drop) for the rest of that sleep. Waking on every entry would cost the logging call; it is never done.
+        var wakes = 0;
+        var lanes = new ScalarLanes(4, () => wakes++);
+        for (var i = 0; i < 4; i++)
+        {
+            lanes.Enqueue(new ScalarEntry { Step = i }, policy, giveUp: false);
+        }
+
+        Assert.Equal(0, wakes);
+        lanes.Enqueue(new ScalarEntry { Step = 4 }, policy, giveUp: false);
+        Assert.Equal(1, wakes);
+        Drain(lanes);
+        lanes.Enqueue(new ScalarEntry { Step = 5 }, policy, giveUp: false);
+        Assert.Equal(1, wakes);
+    }
+
+    [Fact]
+    public void A_blocked_producer_wakes_the_consumer_before_it_waits()
+    {
+        var gone = false;
+        var lanes = new ScalarLanes(2, () => Volatile.Write(ref gone, true)); // the "consumer" here only lets go
+        lanes.Enqueue(default, BufferFullPolicy.Block, giveUp: false);
+        lanes.Enqueue(default, BufferFullPolicy.Block, giveUp: false);
+
+        Assert.False(lanes.Enqueue(default, BufferFullPolicy.Block, in gone)); // returns only because the wake ran
+        Assert.True(gone);
+    }
+
     [Fact]
     public void Drop_oldest_keeps_the_newest_entries_and_counts_the_loss()
     {
