@@ -73,6 +73,9 @@ internal static class EventsCommand
         const int HandOver = 64 * 1024;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(HandOver + 4096);
         var characters = new char[System.Text.Encoding.UTF8.GetMaxCharCount(HandOver)];
+        // The process's own standard output takes the UTF-8 bytes as they are, rather than decoded to text and encoded again.
+        using var standardOutput = ReferenceEquals(output, Console.Out) ? Console.OpenStandardOutput() : null;
+        output.Flush();
         using var writer = new Utf8JsonWriter(buffer, EventJsonWriter.WriterOptions);
         try
         {
@@ -85,19 +88,26 @@ internal static class EventsCommand
                 buffer.Advance(1);
                 if (buffer.WrittenCount >= HandOver)
                 {
-                    HandOverLines(output, buffer, ref characters);
+                    HandOverLines(output, standardOutput, buffer, ref characters);
                 }
             }
         }
         finally
         {
             // Lines read before a failure (an unreadable segment) are printed before the error is.
-            HandOverLines(output, buffer, ref characters);
+            HandOverLines(output, standardOutput, buffer, ref characters);
         }
     }
 
-    private static void HandOverLines(TextWriter output, System.Buffers.ArrayBufferWriter<byte> buffer, ref char[] characters)
+    private static void HandOverLines(TextWriter output, Stream? standardOutput, System.Buffers.ArrayBufferWriter<byte> buffer, ref char[] characters)
     {
+        if (standardOutput is not null)
+        {
+            standardOutput.Write(buffer.WrittenSpan);
+            buffer.ResetWrittenCount();
+            return;
+        }
+
         var needed = System.Text.Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount);
         if (characters.Length < needed)
         {

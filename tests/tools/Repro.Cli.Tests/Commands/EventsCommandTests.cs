@@ -16,6 +16,8 @@ public class EventsCommandTests
 
         Assert.Equal(0, code);
         Assert.Empty(error);
+        Assert.DoesNotContain("\r", output, StringComparison.Ordinal);
+        Assert.EndsWith("}\n", output, StringComparison.Ordinal);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(7, lines.Length);
         var events = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
