@@ -8,3 +8,12 @@ work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export REPRO_HOME="$work/home"
 build_scalar_writer() { dotnet build "$root/eng/benchmarks/ScalarWriter" -c Release -nologo -v:q -o "$work/writer" >/dev/null; }
+# `bytes_of FILE...`: their size together. `sha256_seconds FILE...`: seconds to read them once through sha256sum after
+# a first read has put them in the page cache: the whole-process scripts' baseline for reading a log.
+bytes_of() { du -cb "$@" | tail -1 | cut -f1; }
+sha256_seconds() {
+  local start end
+  cat "$@" > /dev/null
+  start=$(date +%s.%N); cat "$@" | sha256sum > /dev/null; end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}

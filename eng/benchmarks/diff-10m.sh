@@ -10,11 +10,9 @@ build_scalar_writer
 steps=$((scalars / 4))
 a=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
 b=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 $((steps * 9 / 10)) | tail -1)
-wal_bytes=$(du -cb "$REPRO_HOME/runs/$a/wal" "$REPRO_HOME/runs/$b/wal" | tail -1 | cut -f1)
+wal_bytes=$(bytes_of "$REPRO_HOME/runs/$a/wal" "$REPRO_HOME/runs/$b/wal")
 echo "two runs of $scalars scalars; WALs $((wal_bytes / 1024 / 1024)) MiB together"
-cat "$REPRO_HOME/runs/$a/wal/"* "$REPRO_HOME/runs/$b/wal/"* > /dev/null # warm the page cache for both
-start=$(date +%s.%N); cat "$REPRO_HOME/runs/$a/wal/"* "$REPRO_HOME/runs/$b/wal/"* | sha256sum > /dev/null; end=$(date +%s.%N)
-baseline=$(echo "$end - $start" | bc)
+baseline=$(sha256_seconds "$REPRO_HOME/runs/$a/wal/"* "$REPRO_HOME/runs/$b/wal/"*)
 set +e
 /usr/bin/time -f "%e %M" -o "$work/time" "${repro[@]}" diff "$a" "$b" > "$work/diff.txt"
 code=$?

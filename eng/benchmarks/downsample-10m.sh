@@ -10,16 +10,14 @@ source "$(dirname "$0")/common.sh"
 build_scalar_writer
 run=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
 wal="$REPRO_HOME/runs/$run/wal"
-before=$(du -cb "$wal"/*.log | tail -1 | cut -f1)
-cat "$wal"/*.log > /dev/null
-start=$(date +%s.%N); cat "$wal"/*.log | sha256sum > /dev/null; end=$(date +%s.%N)
-baseline=$(echo "$end - $start" | bc)
+before=$(bytes_of "$wal"/*.log)
+baseline=$(sha256_seconds "$wal"/*.log)
 start=$(date +%s.%N); "${repro[@]}" report "$run" -o "$work/before.html" > /dev/null; end=$(date +%s.%N)
 report_before=$(echo "$end - $start" | bc)
 echo '{ "downsample_after_days": 0 }' > "$REPRO_HOME/retention.json"
 /usr/bin/time -f "%e %M" -o "$work/time" "${repro[@]}" gc > "$work/gc.txt"
 read -r seconds rss_kib < <(tail -1 "$work/time")
-after=$(du -cb "$wal"/*.log | tail -1 | cut -f1)
+after=$(bytes_of "$wal"/*.log)
 start=$(date +%s.%N); "${repro[@]}" report "$run" -o "$work/after.html" > /dev/null; end=$(date +%s.%N)
 report_after=$(echo "$end - $start" | bc)
 "${repro[@]}" verify "$run" > "$work/verify.txt" && echo "repro verify: passed"

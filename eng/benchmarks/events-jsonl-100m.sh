@@ -9,10 +9,8 @@ source "$(dirname "$0")/common.sh"
 build_scalar_writer
 run=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
 wal="$REPRO_HOME/runs/$run/wal"
-bytes=$(du -cb "$wal"/*.log | tail -1 | cut -f1)
-cat "$wal"/*.log > /dev/null
-start=$(date +%s.%N); cat "$wal"/*.log | sha256sum > /dev/null; end=$(date +%s.%N)
-baseline=$(echo "$end - $start" | bc)
+bytes=$(bytes_of "$wal"/*.log)
+baseline=$(sha256_seconds "$wal"/*.log)
 /usr/bin/time -f "%e %M" -o "$work/time" "${repro[@]}" events "$run" --jsonl | wc -lc > "$work/count"
 read -r seconds rss_kib < <(tail -1 "$work/time")
 read -r lines output_bytes < "$work/count"

@@ -123,11 +123,7 @@ public static class WalEventReader
                 Source = source,
                 Scalar = ScalarOf(batch.Values[i], declaration.MetricDeclared.ValueType),
             };
-            if (declaration.Tags.Count > 0)
-            {
-                CopyTags(declaration.Tags, evt.Tags);
-            }
-
+            CopyTags(declaration.Tags, evt.Tags);
             yield return evt;
         }
     }
@@ -146,6 +142,11 @@ public static class WalEventReader
 
     private static void CopyTags(MapField<string, string> from, MapField<string, string> to)
     {
+        if (from.Count == 0)
+        {
+            return; // most metrics have no tags: no enumerator for them, once per scalar read
+        }
+
         foreach (var (key, value) in from)
         {
             to.Add(key, value);

@@ -72,7 +72,7 @@ internal static class EventsCommand
     {
         const int HandOver = 64 * 1024;
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(HandOver + 4096);
-        var characters = new char[System.Text.Encoding.UTF8.GetMaxCharCount(HandOver)];
+        char[] characters = []; // only for an output that takes text: sized by the first hand-over
         // The process's own standard output takes the UTF-8 bytes as they are, rather than decoded to text and encoded again.
         using var standardOutput = ReferenceEquals(output, Console.Out) ? Console.OpenStandardOutput() : null;
         output.Flush();
@@ -111,7 +111,7 @@ internal static class EventsCommand
         var needed = System.Text.Encoding.UTF8.GetMaxCharCount(buffer.WrittenCount);
         if (characters.Length < needed)
         {
-            characters = new char[needed]; // one event larger than the usual hand-over (a big histogram)
+            characters = new char[needed];
         }
 
         var count = System.Text.Encoding.UTF8.GetChars(buffer.WrittenSpan, characters);
