@@ -95,7 +95,8 @@ internal sealed partial class EventWriter : IDisposable
 
     /// <summary>Hot path: hands one scalar to the writer. No lock, no allocation.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void EnqueueScalar(in ScalarEntry entry) => _lanes.Enqueue(entry, _fullPolicy, in _stopped);
+    public void EnqueueScalar(long timestamp, long step, double value, int metricId) =>
+        _lanes.Enqueue(timestamp, step, value, metricId, _fullPolicy, in _stopped);
 
     /// <summary>
     /// Queues a rare event (lifecycle, text, …) stamped now. The writer fills in id, run and sequence,

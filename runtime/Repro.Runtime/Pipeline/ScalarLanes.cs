@@ -86,7 +86,12 @@ internal sealed class ScalarLanes
 
     /// <summary>Hot path: the calling thread's lane takes <paramref name="entry"/> under <paramref name="policy"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool Enqueue(in ScalarEntry entry, BufferFullPolicy policy, in bool giveUp)
+    public bool Enqueue(in ScalarEntry entry, BufferFullPolicy policy, in bool giveUp) =>
+        Enqueue(entry.Timestamp, entry.Step, entry.Value, entry.MetricId, policy, in giveUp);
+
+    /// <summary>Hot path: <see cref="Enqueue(in ScalarEntry, BufferFullPolicy, in bool)"/> of an entry of these fields.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Enqueue(long timestamp, long step, double value, int metricId, BufferFullPolicy policy, in bool giveUp)
     {
         var lane = t_lane;
         if (lane is null || lane.Owner != this)
@@ -94,7 +99,7 @@ internal sealed class ScalarLanes
             lane = LaneOfThisThread();
         }
 
-        return lane.Enqueue(entry, policy, in giveUp);
+        return lane.Enqueue(timestamp, step, value, metricId, policy, in giveUp);
     }
 
     /// <summary>Every lane's tail now: what the calling thread has logged so far is before these positions.</summary>

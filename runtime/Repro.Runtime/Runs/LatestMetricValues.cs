@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Repro.Pipeline;
 
 namespace Repro.Runs;
@@ -14,18 +15,21 @@ internal sealed record MetricSnapshot(
 internal sealed class LatestMetricValues
 {
     private readonly Lock _gate = new();
-    private Slots _slots = new(16);
+    private Slot[] _slots = NewSlots(16);
 
     public void Record(int id, long step, double value)
     {
         var slots = _slots;
-        if ((uint)id >= (uint)slots.Values.Length)
+        if ((uint)id < (uint)slots.Length)
         {
-            slots = Grow(id);
+            ref var slot = ref slots[id];
+            slot.Value = value;
+            slot.Step = step;
         }
-
-        slots.Values[id] = value;
-        slots.Steps[id] = step;
+        else
+        {
+            RecordGrowing(id, step, value);
+        }
     }
 
     /// <summary>The latest value (integers converted to double) and step of every metric that has one, by name.</summary>
@@ -35,17 +39,17 @@ internal sealed class LatestMetricValues
         var values = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var steps = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var goals = new SortedDictionary<string, MetricGoal>(StringComparer.Ordinal);
-        for (var id = 0; id < Math.Min(slots.Values.Length, registry.Count); id++)
+        for (var id = 0; id < Math.Min(slots.Length, registry.Count); id++)
         {
-            if (slots.Steps[id] == Slots.Unseen)
+            var slot = slots[id];
+            if (slot.Step == Slot.Unseen)
             {
                 continue;
             }
 
             var metric = registry.Get(id);
-            var raw = slots.Values[id];
-            values[metric.Name] = metric.IsInteger ? BitConverter.DoubleToInt64Bits(raw) : raw;
-            steps[metric.Name] = slots.Steps[id];
+            values[metric.Name] = metric.IsInteger ? BitConverter.DoubleToInt64Bits(slot.Value) : slot.Value;
+            steps[metric.Name] = slot.Step;
             goals[metric.Name] = metric.Options.Goal;
         }
 
@@ -57,49 +61,48 @@ internal sealed class LatestMetricValues
     {
         var slots = _slots;
         long latest = 0;
-        for (var id = 0; id < slots.Values.Length; id++)
+        foreach (var slot in slots)
         {
-            if (slots.Steps[id] != Slots.Unseen && slots.Steps[id] > latest)
-            {
-                latest = slots.Steps[id];
-            }
+            // Unseen is long.MinValue, below any latest.
+            latest = Math.Max(latest, slot.Step);
         }
 
         return latest;
     }
 
-    private Slots Grow(int id)
+    // Apart from Record, so that the path every value takes stays small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordGrowing(int id, long step, double value)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
         lock (_gate)
         {
             var current = _slots;
-            if (id < current.Values.Length)
+            if (id >= current.Length)
             {
-                return current;
+                var grown = NewSlots(Math.Max(current.Length * 2, id + 1));
+                current.CopyTo(grown, 0);
+                Volatile.Write(ref _slots, grown);
             }
-
-            var grown = new Slots(Math.Max(current.Values.Length * 2, id + 1));
-            current.Values.CopyTo(grown.Values, 0);
-            current.Steps.CopyTo(grown.Steps, 0);
-            Volatile.Write(ref _slots, grown);
-            return grown;
         }
+
+        Record(id, step, value);
     }
 
-    private sealed class Slots
+    private static Slot[] NewSlots(int size)
+    {
+        var slots = new Slot[size];
+        Array.Fill(slots, new Slot { Step = Slot.Unseen });
+        return slots;
+    }
+
+    /// <summary>One metric's latest value and step, side by side so that recording them touches one cache line.</summary>
+    private struct Slot
     {
         /// <summary>The step of a metric never logged: no real step is this small.</summary>
         public const long Unseen = long.MinValue;
 
-        public Slots(int size)
-        {
-            Values = new double[size];
-            Steps = new long[size];
-            Array.Fill(Steps, Unseen);
-        }
-
-        public double[] Values { get; }
-
-        public long[] Steps { get; }
+        public double Value;
+        public long Step;
     }
 }

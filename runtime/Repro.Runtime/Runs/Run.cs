@@ -154,8 +154,7 @@ public sealed partial class Run : IDisposable
         }
 
         _latest.Record(id, step, value);
-        var entry = new ScalarEntry { Timestamp = _preciseTimestamps ? Stopwatch.GetTimestamp() : _clock.CoarseTicks, Step = step, Value = value, MetricId = id };
-        _writer.EnqueueScalar(in entry);
+        _writer.EnqueueScalar(_preciseTimestamps ? Stopwatch.GetTimestamp() : _clock.CoarseTicks, step, value, id);
     }
 
     /// <summary>Records a line of text (a note, a warning) at <paramref name="step"/>; secrets in it are redacted.</summary>
