@@ -2,6 +2,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Repro;
 using Repro.Events;
+using Repro.Export.TensorBoard;
 using Repro.Pipeline;
 using Repro.Sinks;
 using Repro.Storage;
@@ -11,8 +12,8 @@ namespace Repro.Benchmarks.Runtime;
 /// <summary>
 /// The read side (issue 17, item 5): scalars per second when replaying a run's log, when writing it as JSON Lines
 /// (what <c>repro events --jsonl</c> does, into a discarding stream), when exporting it through the JSON Lines sink
-/// into a file, and when building the SQLite index of it. The run holds three million scalars of the realistic
-/// stream (packed batches), read from a warm page cache. Time per operation is one scalar.
+/// into a file or as a TensorBoard event file, and when building the SQLite index of it. The run holds three million
+/// scalars of the realistic stream (packed batches), read from a warm page cache. Time per operation is one scalar.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
@@ -127,6 +128,9 @@ public class ReadSideBenchmarks
         using var sink = new JsonLinesSink(path);
         return SinkReplay.Replay(_store!, _runId, sink).Delivered;
     }
+
+    [Benchmark(OperationsPerInvoke = Scalars, Description = "export (TensorBoard event file)")]
+    public long ExportTensorBoard() => Check(TensorBoardExporter.Export(_store!, _runId, Path.Combine(_home, "tensorboard")).Scalars);
 
     [Benchmark(OperationsPerInvoke = Scalars, Description = "index rebuild (SQLite)")]
     public long IndexRebuild() => RunIndex.Rebuild(_store!).Events;

@@ -105,6 +105,81 @@ public sealed class TensorBoardExportTests : IDisposable
         Assert.Equal("brain.Event:2", ReadEventFile(export.Path)[0].FileVersion);
     }
 
+    [Fact]
+    public void Every_scalar_of_a_long_packed_run_reads_back_at_its_step_and_time_grouped_by_step_as_its_events_say()
+    {
+        var runId = RecordLong();
+        var store = new RunStore(_home.Path);
+
+        var export = TensorBoardExporter.Export(store, runId, Path.Combine(_home.Path, "tb"));
+
+        // What the run's events say, grouped as documented: one event per step and run of consecutive values at it,
+        // timed by the first of them.
+        var expected = new List<(long Step, double WallTime, List<string> Values)>();
+        foreach (var evt in store.ReadEvents(runId))
+        {
+            string value;
+            if (evt.ValueCase == Repro.Events.Event.ValueOneofCase.Scalar)
+            {
+                value = $"{evt.Name}={BitConverter.SingleToInt32Bits((float)evt.Scalar.Value)}";
+            }
+            else if (evt.ValueCase == Repro.Events.Event.ValueOneofCase.Text)
+            {
+                value = "log=" + evt.Text.Message;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (expected.Count == 0 || expected[^1].Step != evt.Step)
+            {
+                expected.Add((evt.Step, evt.TimestampUnixNanos / 1e9, []));
+            }
+
+            expected[^1].Values.Add(value);
+        }
+
+        var written = ReadEventFile(export.Path)[2..^1] // after the file version and the session start, before its end
+            .Select(e => (e.Step, e.WallTime, e.Summary.Value.Select(v => v.Tensor is null
+                ? $"{v.Tag}={BitConverter.SingleToInt32Bits(v.SimpleValue)}"
+                : $"{v.Tag}={v.Tensor.StringVal[0].ToStringUtf8()[(v.Tensor.StringVal[0].ToStringUtf8().IndexOf(' ', StringComparison.Ordinal) + 1)..]}").ToList()))
+            .ToList();
+
+        Assert.Equal(90_000, export.Scalars);
+        Assert.Equal(expected.Count, written.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Step, written[i].Step);
+            Assert.Equal(expected[i].WallTime, written[i].WallTime);
+            Assert.Equal(expected[i].Values, written[i].Item3);
+        }
+    }
+
+    /// <summary>30,000 steps of three metrics (several packed batches): a double with every special value, an integer past 2^53, a constant.</summary>
+    private string RecordLong()
+    {
+        using var run = Run.Start(new RunOptions { Home = _home.Path, Name = "long", TelemetryInterval = TimeSpan.Zero, WarningsToStandardError = false });
+        var loss = new MetricDeclaration("train/loss");
+        var tokens = new MetricDeclaration("tokens", valueType: MetricValueType.Int64);
+        var lr = new MetricDeclaration("lr");
+        double[] specials = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, double.Epsilon, 1e300];
+        for (var step = 0; step < 30_000; step++)
+        {
+            run.LogScalar(loss, step, step % 1_000 < specials.Length ? specials[step % 1_000] : 2.0 / (step + 1));
+            if (step == 15_000)
+            {
+                run.LogText("halfway", Repro.Events.Text.Types.Level.Information, step);
+            }
+
+            run.LogInteger(tokens, step, (1L << 53) + (step * 4_097L));
+            run.LogScalar(lr, step, 0.001);
+        }
+
+        run.Finish();
+        return run.Id.ToString();
+    }
+
     private (string RunId, DateTimeOffset Started) Record(string? failure)
     {
         var run = Run.Start(new RunOptions { Home = _home.Path, Name = "tensorboard", TelemetryInterval = TimeSpan.Zero, WarningsToStandardError = false });
