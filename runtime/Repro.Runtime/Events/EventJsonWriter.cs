@@ -8,7 +8,7 @@ namespace Repro.Events;
 /// (docs/formats/events.md). Timestamps are ISO 8601 with offset; NaN and infinities, which JSON
 /// numbers cannot carry, are written as the strings "NaN", "Infinity" and "-Infinity".
 /// </summary>
-public static class EventJsonWriter
+public static partial class EventJsonWriter
 {
     /// <summary>
     /// Writer options for event JSON: compact, and escaping only what JSON requires, so timestamps
@@ -25,14 +25,15 @@ public static class EventJsonWriter
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(evt);
+        var parts = EventJsonParts.ForThisThread;
         writer.WriteStartObject();
         WriteId(writer, s_eventId, evt.EventId.Span);
-        WriteId(writer, s_runId, evt.RunId.Span);
+        writer.WriteString(s_runId, parts.RunId(evt.RunId));
         writer.WriteNumber(s_sequence, evt.Sequence);
         Span<byte> timestamp = stackalloc byte[TimestampLength];
         writer.WriteString(s_timestamp, FormatTimestamp(evt.TimestampUnixNanos, timestamp));
         writer.WriteNumber(s_step, evt.Step);
-        writer.WriteString(s_name, evt.Name);
+        writer.WriteString(s_name, parts.Name(evt.Name));
         if (evt.Tags.Count > 0)
         {
             writer.WriteStartObject("tags");
@@ -44,7 +45,7 @@ public static class EventJsonWriter
             writer.WriteEndObject();
         }
 
-        writer.WriteString(s_type, TypeName(evt.ValueCase));
+        writer.WriteString(s_type, TypeText(evt.ValueCase));
         if (evt.IntervalOpen)
         {
             // A flushed snapshot of an interval still open; a later summary of the metric supersedes it.
@@ -215,72 +216,27 @@ public static class EventJsonWriter
 
         if (evt.Source is { } source)
         {
-            writer.WriteStartObject(s_source);
-            writer.WriteString(s_host, source.Host);
-            writer.WriteNumber(s_pid, source.Pid);
-            if (source.ContainerId.Length > 0)
-            {
-                writer.WriteString(s_containerId, source.ContainerId);
-            }
-
-            writer.WriteNumber(s_rank, source.Rank);
-            writer.WriteNumber(s_worldSize, source.WorldSize);
-            writer.WriteEndObject();
+            writer.WritePropertyName(s_source);
+            writer.WriteRawValue(parts.Source(source), skipInputValidation: true); // written by WriteSourceObject
         }
 
         writer.WriteEndObject();
     }
 
-    /// <summary>Renders nanoseconds since the Unix epoch as ISO 8601 UTC with offset and nanosecond precision.</summary>
-    public static string FormatTimestamp(long unixNanos)
+    /// <summary>Writes an event's source as a JSON object value (<see cref="EventJsonParts"/> keeps it per source).</summary>
+    internal static void WriteSourceObject(Utf8JsonWriter writer, Source source)
     {
-        Span<byte> utf8 = stackalloc byte[TimestampLength];
-        return System.Text.Encoding.ASCII.GetString(FormatTimestamp(unixNanos, utf8));
-    }
-
-    /// <summary>The length of a formatted timestamp: <c>yyyy-MM-ddTHH:mm:ss.fffffffff+00:00</c>.</summary>
-    private const int TimestampLength = 35;
-
-    /// <summary>
-    /// Writes the timestamp <see cref="FormatTimestamp(long)"/> renders into <paramref name="destination"/> as ASCII,
-    /// digit by digit: a format string parsed per event would cost more than the rest of a scalar's line.
-    /// </summary>
-    private static ReadOnlySpan<byte> FormatTimestamp(long unixNanos, Span<byte> destination)
-    {
-        var seconds = Math.DivRem(unixNanos, 1_000_000_000L, out var nanos);
-        if (nanos < 0)
+        writer.WriteStartObject();
+        writer.WriteString(s_host, source.Host);
+        writer.WriteNumber(s_pid, source.Pid);
+        if (source.ContainerId.Length > 0)
         {
-            seconds--;
-            nanos += 1_000_000_000L;
+            writer.WriteString(s_containerId, source.ContainerId);
         }
 
-        var time = DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime;
-        var (year, month, day) = time;
-        Digits(destination[..4], year);
-        destination[4] = (byte)'-';
-        Digits(destination.Slice(5, 2), month);
-        destination[7] = (byte)'-';
-        Digits(destination.Slice(8, 2), day);
-        destination[10] = (byte)'T';
-        Digits(destination.Slice(11, 2), time.Hour);
-        destination[13] = (byte)':';
-        Digits(destination.Slice(14, 2), time.Minute);
-        destination[16] = (byte)':';
-        Digits(destination.Slice(17, 2), time.Second);
-        destination[19] = (byte)'.';
-        Digits(destination.Slice(20, 9), nanos);
-        "+00:00"u8.CopyTo(destination[29..]);
-        return destination[..TimestampLength];
-    }
-
-    /// <summary>Writes <paramref name="value"/> in decimal, zero-padded to the span's length.</summary>
-    private static void Digits(Span<byte> destination, long value)
-    {
-        for (var i = destination.Length - 1; i >= 0; i--)
-        {
-            destination[i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
+        writer.WriteNumber(s_rank, source.Rank);
+        writer.WriteNumber(s_worldSize, source.WorldSize);
+        writer.WriteEndObject();
     }
 
     /// <summary>The lowercase word for a lifecycle kind, as in the JSON format.</summary>
@@ -294,6 +250,23 @@ public static class EventJsonWriter
         Lifecycle.Types.Kind.Retry => "retry",
         _ => "unspecified",
     };
+
+    /// <summary><see cref="TypeName"/> encoded for the writer, by value case (the cases are field numbers below 32).</summary>
+    private static readonly JsonEncodedText[] s_typeTexts = EncodeTypeNames();
+
+    private static JsonEncodedText TypeText(Event.ValueOneofCase value) =>
+        (uint)value < (uint)s_typeTexts.Length ? s_typeTexts[(int)value] : JsonEncodedText.Encode(TypeName(value), WriterOptions.Encoder);
+
+    private static JsonEncodedText[] EncodeTypeNames()
+    {
+        var texts = new JsonEncodedText[32];
+        foreach (var value in Enum.GetValues<Event.ValueOneofCase>())
+        {
+            texts[(int)value] = JsonEncodedText.Encode(TypeName(value), WriterOptions.Encoder);
+        }
+
+        return texts;
+    }
 
     /// <summary>The JSON "type" of an event's value.</summary>
     public static string TypeName(Event.ValueOneofCase value) => value switch
@@ -351,7 +324,20 @@ public static class EventJsonWriter
     private static string? NonFiniteName(double value) =>
         double.IsFinite(value) ? null : double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
 
-    /// <summary>An event or run id as a ULID string; an id of another length (not written by Repro) in hexadecimal.</summary>
+    /// <summary>An event or run id as text: a ULID; an id of another length (not written by Repro) in hexadecimal.</summary>
+    internal static string IdText(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != 16)
+        {
+            return Convert.ToHexString(bytes);
+        }
+
+        Span<char> text = stackalloc char[26];
+        _ = new Ulid(bytes).TryWriteStringify(text);
+        return new string(text);
+    }
+
+    /// <summary>An event id as <see cref="IdText"/> renders it, without a string (every event has its own id).</summary>
     private static void WriteId(Utf8JsonWriter writer, JsonEncodedText name, ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != 16)
