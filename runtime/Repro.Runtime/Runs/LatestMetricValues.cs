@@ -75,18 +75,22 @@ internal sealed class LatestMetricValues
     private void RecordGrowing(int id, long step, double value)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
+        Slot[] slots;
         lock (_gate)
         {
-            var current = _slots;
-            if (id >= current.Length)
+            slots = _slots;
+            if (id >= slots.Length)
             {
-                var grown = NewSlots(Math.Max(current.Length * 2, id + 1));
-                current.CopyTo(grown, 0);
+                var grown = NewSlots((int)Math.Min(Array.MaxLength, Math.Max(slots.Length * 2L, id + 1L)));
+                slots.CopyTo(grown, 0);
                 Volatile.Write(ref _slots, grown);
+                slots = grown;
             }
         }
 
-        Record(id, step, value);
+        ref var slot = ref slots[id];
+        slot.Value = value;
+        slot.Step = step;
     }
 
     private static Slot[] NewSlots(int size)
