@@ -38,13 +38,30 @@ public sealed class GcKillTests(Xunit.Abstractions.ITestOutputHelper output)
         var objects = new ContentStore(home.Path);
         // How long a whole gc of such a trash takes here, from a copy of the home, so the kills spread over all of it.
         var (firstStep, lastStep) = TimeFullGc(home.Path);
+        using var fullTrash = new TemporaryDirectory("repro-gc-kill-full-trash");
+        FolderCopy.Copy(home.Path, fullTrash.Path);
         var killsMidWork = 0;
         var log = new List<string>();
         // A killed child may run slower than the timed one (a busy machine): a kill that lands before gc's first step
-        // stretches the later ones, so that kills keep landing inside the work.
+        // stretches the later ones, so that kills keep landing inside the work. It may also run faster (the timed
+        // run was the one slowed): a gc that empties the whole trash before its kill is played again from the full
+        // trash with kills half as late.
         var stretch = 1.0;
-        for (var attempt = 0; attempt < 20 && RunTrash.List(home.Path).Count > 0 && (attempt < 12 || killsMidWork == 0); attempt++)
+        for (var attempt = 0; attempt < 24 && (attempt < 12 || killsMidWork == 0); attempt++)
         {
+            if (RunTrash.List(home.Path).Count == 0)
+            {
+                if (killsMidWork > 0)
+                {
+                    break;
+                }
+
+                Directory.Delete(home.Path, recursive: true);
+                FolderCopy.Copy(fullTrash.Path, home.Path);
+                stretch /= 2;
+                log.Add($"attempt {attempt}: gc emptied the trash before any kill landed; the full trash again, kills {stretch:0.###} as late");
+            }
+
             var context = $"seed {seed}, attempt {attempt}";
             // The child kills itself at a random moment of its gc: a real SIGKILL, anywhere inside a step or between steps.
             var killAfterMicroseconds = (int)(random.Next(Math.Max(1, firstStep * 9 / 10), lastStep + 1) * stretch);
