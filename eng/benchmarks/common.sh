@@ -8,6 +8,8 @@ work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export REPRO_HOME="$work/home"
 build_scalar_writer() { dotnet build "$root/eng/benchmarks/ScalarWriter" -c Release -nologo -v:q -o "$work/writer" >/dev/null; }
+# `write_run SCALARS METRICS DISTURB_AT_STEP`: records a run with the built ScalarWriter (see its Program.cs) and prints its id.
+write_run() { dotnet "$work/writer/ScalarWriter.dll" "$@" | tail -1; }
 # `bytes_of FILE...`: their size together. `sha256_seconds FILE...`: seconds to read them once through sha256sum after
 # a first read has put them in the page cache: the whole-process scripts' baseline for reading a log.
 bytes_of() { du -cb "$@" | tail -1 | cut -f1; }

@@ -8,8 +8,8 @@ scalars=${1:-10000000}
 source "$(dirname "$0")/common.sh"
 build_scalar_writer
 steps=$((scalars / 4))
-a=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
-b=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 $((steps * 9 / 10)) | tail -1)
+a=$(write_run "$scalars" 4 -1)
+b=$(write_run "$scalars" 4 $((steps * 9 / 10)))
 wal_bytes=$(bytes_of "$REPRO_HOME/runs/$a/wal" "$REPRO_HOME/runs/$b/wal")
 echo "two runs of $scalars scalars; WALs $((wal_bytes / 1024 / 1024)) MiB together"
 baseline=$(sha256_seconds "$REPRO_HOME/runs/$a/wal/"* "$REPRO_HOME/runs/$b/wal/"*)

@@ -8,7 +8,7 @@ set -euo pipefail
 scalars=${1:-10000000}
 source "$(dirname "$0")/common.sh"
 build_scalar_writer
-run=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 4 -1 | tail -1)
+run=$(write_run "$scalars" 4 -1)
 wal="$REPRO_HOME/runs/$run/wal"
 before=$(bytes_of "$wal"/*.log)
 baseline=$(sha256_seconds "$wal"/*.log)

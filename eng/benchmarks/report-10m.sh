@@ -7,7 +7,7 @@ set -euo pipefail
 scalars=${1:-10000000}
 source "$(dirname "$0")/common.sh"
 build_scalar_writer
-run=$(dotnet "$work/writer/ScalarWriter.dll" "$scalars" 1 -1 | tail -1)
+run=$(write_run "$scalars" 1 -1)
 start=$(date +%s.%N); "${repro[@]}" report "$run" -o "$work/report.html" >/dev/null; end=$(date +%s.%N)
 echo "repro report of $scalars values: $(echo "$end - $start" | bc) s, $(stat -c %s "$work/report.html") bytes"
 echo '<!doctype html><html><body><p>empty</p></body></html>' > "$work/empty.html"

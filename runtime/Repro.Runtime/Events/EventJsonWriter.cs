@@ -342,7 +342,7 @@ public static partial class EventJsonWriter
     {
         if (bytes.Length != 16)
         {
-            writer.WriteString(name, Convert.ToHexString(bytes));
+            writer.WriteString(name, IdText(bytes));
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Repro.Events;
 
 namespace Repro.Pipeline;
 
@@ -42,27 +43,27 @@ internal sealed class ScalarBatchEncoder
         var firstTime = clock.ToUnixNanos(entries[0].Timestamp);
         var packedLength = _packer.Pack(entries, firstTime, clock);
         var innerLength = 2 + 16
-            + 1 + VarintSize(firstSequence)
+            + 1 + ProtobufVarint.Size(firstSequence)
             + 1 + 8
-            + 1 + VarintSize((ulong)packedLength) + packedLength
-            + 1 + VarintSize((ulong)entries.Length)
+            + 1 + ProtobufVarint.Size((ulong)packedLength) + packedLength
+            + 1 + ProtobufVarint.Size((ulong)entries.Length)
             + 1 + 1;
 
         var at = 0;
         destination[at++] = RecordScalars;
-        at += WriteVarint(destination[at..], (ulong)innerLength);
+        at += ProtobufVarint.Write(destination[at..], (ulong)innerLength);
         destination[at++] = FirstEventId;
         destination[at++] = 16;
         firstEventId.CopyTo(destination[at..]);
         at += 16;
         destination[at++] = FirstSequence;
-        at += WriteVarint(destination[at..], firstSequence);
+        at += ProtobufVarint.Write(destination[at..], firstSequence);
         destination[at++] = FirstTimestamp;
         BinaryPrimitives.WriteInt64LittleEndian(destination[at..], firstTime);
         at += 8;
         at += WriteColumn(destination[at..], Packed, _packer.Packed(packedLength));
         destination[at++] = Count;
-        at += WriteVarint(destination[at..], (ulong)entries.Length);
+        at += ProtobufVarint.Write(destination[at..], (ulong)entries.Length);
         destination[at++] = Packing;
         destination[at++] = (byte)Events.Packing.PackedScalarFormat.Version;
         return at;
@@ -79,31 +80,31 @@ internal sealed class ScalarBatchEncoder
         foreach (ref readonly var entry in entries)
         {
             var time = clock.ToUnixNanos(entry.Timestamp);
-            ids += WriteVarint(_ids.AsSpan(ids), (uint)entry.MetricId);
-            steps += WriteVarint(_steps.AsSpan(steps), ZigZag(entry.Step - previousStep));
-            times += WriteVarint(_times.AsSpan(times), ZigZag(time - previousTime));
+            ids += ProtobufVarint.Write(_ids.AsSpan(ids), (uint)entry.MetricId);
+            steps += ProtobufVarint.Write(_steps.AsSpan(steps), ZigZag(entry.Step - previousStep));
+            times += ProtobufVarint.Write(_times.AsSpan(times), ZigZag(time - previousTime));
             previousStep = entry.Step;
             previousTime = time;
         }
 
         var valuesLength = entries.Length * sizeof(double);
         var innerLength = 2 + 16
-            + 1 + VarintSize(firstSequence)
+            + 1 + ProtobufVarint.Size(firstSequence)
             + 1 + 8
-            + 1 + VarintSize((ulong)ids) + ids
-            + 1 + VarintSize((ulong)steps) + steps
-            + 1 + VarintSize((ulong)times) + times
-            + 1 + VarintSize((ulong)valuesLength) + valuesLength;
+            + 1 + ProtobufVarint.Size((ulong)ids) + ids
+            + 1 + ProtobufVarint.Size((ulong)steps) + steps
+            + 1 + ProtobufVarint.Size((ulong)times) + times
+            + 1 + ProtobufVarint.Size((ulong)valuesLength) + valuesLength;
 
         var at = 0;
         destination[at++] = RecordScalars;
-        at += WriteVarint(destination[at..], (ulong)innerLength);
+        at += ProtobufVarint.Write(destination[at..], (ulong)innerLength);
         destination[at++] = FirstEventId;
         destination[at++] = 16;
         firstEventId.CopyTo(destination[at..]);
         at += 16;
         destination[at++] = FirstSequence;
-        at += WriteVarint(destination[at..], firstSequence);
+        at += ProtobufVarint.Write(destination[at..], firstSequence);
         destination[at++] = FirstTimestamp;
         BinaryPrimitives.WriteInt64LittleEndian(destination[at..], firstTime);
         at += 8;
@@ -111,7 +112,7 @@ internal sealed class ScalarBatchEncoder
         at += WriteColumn(destination[at..], StepDeltas, _steps.AsSpan(0, steps));
         at += WriteColumn(destination[at..], TimestampDeltas, _times.AsSpan(0, times));
         destination[at++] = Values;
-        at += WriteVarint(destination[at..], (ulong)valuesLength);
+        at += ProtobufVarint.Write(destination[at..], (ulong)valuesLength);
         foreach (ref readonly var entry in entries)
         {
             BinaryPrimitives.WriteDoubleLittleEndian(destination[at..], entry.Value);
@@ -134,25 +135,10 @@ internal sealed class ScalarBatchEncoder
     private static int WriteColumn(Span<byte> destination, byte key, ReadOnlySpan<byte> column)
     {
         destination[0] = key;
-        var at = 1 + WriteVarint(destination[1..], (ulong)column.Length);
+        var at = 1 + ProtobufVarint.Write(destination[1..], (ulong)column.Length);
         column.CopyTo(destination[at..]);
         return at + column.Length;
     }
 
     private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
-
-    private static int VarintSize(ulong value) => value < 0x80 ? 1 : (70 - System.Numerics.BitOperations.LeadingZeroCount(value)) / 7;
-
-    private static int WriteVarint(Span<byte> destination, ulong value)
-    {
-        var at = 0;
-        while (value >= 0x80)
-        {
-            destination[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[at++] = (byte)value;
-        return at;
-    }
 }

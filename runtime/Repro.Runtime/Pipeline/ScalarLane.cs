@@ -6,9 +6,9 @@ namespace Repro.Pipeline;
 /// <summary>
 /// One logging thread's bounded queue of <see cref="ScalarEntry"/>: a single-producer, single-consumer ring, so
 /// that logging a scalar is a few plain stores into its cell and a release — no atomic read-modify-write, and no
-/// cache line shared with other logging threads. The writer thread is the consumer. Dropping the oldest is the one case where the
-/// producer also moves the head; both sides then advance it by compare-and-swap, and the consumer keeps a copy only
-/// when its swap succeeds (see <see cref="TryDequeueMany"/>).
+/// cache line shared with other logging threads. The writer thread is the consumer. Dropping the oldest is the one
+/// case where the producer also moves the head; both sides then advance it by compare-and-swap, and the consumer
+/// keeps a copy only when its swap succeeds (see <see cref="TryDequeueMany"/>).
 /// </summary>
 internal sealed class ScalarLane
 {

@@ -20,16 +20,14 @@ internal sealed class LatestMetricValues
     public void Record(int id, long step, double value)
     {
         var slots = _slots;
-        if ((uint)id < (uint)slots.Length)
+        if ((uint)id >= (uint)slots.Length)
         {
-            ref var slot = ref slots[id];
-            slot.Value = value;
-            slot.Step = step;
+            slots = Grow(id);
         }
-        else
-        {
-            RecordGrowing(id, step, value);
-        }
+
+        ref var slot = ref slots[id];
+        slot.Value = value;
+        slot.Step = step;
     }
 
     /// <summary>The latest value (integers converted to double) and step of every metric that has one, by name.</summary>
@@ -72,25 +70,22 @@ internal sealed class LatestMetricValues
 
     // Apart from Record, so that the path every value takes stays small.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordGrowing(int id, long step, double value)
+    private Slot[] Grow(int id)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
-        Slot[] slots;
         lock (_gate)
         {
-            slots = _slots;
-            if (id >= slots.Length)
+            var current = _slots;
+            if (id < current.Length)
             {
-                var grown = NewSlots((int)Math.Min(Array.MaxLength, Math.Max(slots.Length * 2L, id + 1L)));
-                slots.CopyTo(grown, 0);
-                Volatile.Write(ref _slots, grown);
-                slots = grown;
+                return current;
             }
-        }
 
-        ref var slot = ref slots[id];
-        slot.Value = value;
-        slot.Step = step;
+            var grown = NewSlots((int)Math.Min(Array.MaxLength, Math.Max(current.Length * 2L, id + 1L)));
+            current.CopyTo(grown, 0);
+            Volatile.Write(ref _slots, grown);
+            return grown;
+        }
     }
 
     private static Slot[] NewSlots(int size)

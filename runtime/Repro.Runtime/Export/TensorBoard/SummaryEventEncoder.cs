@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Google.Protobuf;
+using Repro.Events;
 using Repro.Export.TensorBoard.Proto;
 
 namespace Repro.Export.TensorBoard;
@@ -44,9 +45,9 @@ internal sealed class SummaryEventEncoder
         }
 
         var utf8 = Encoding.UTF8.GetByteCount(tag);
-        var encoded = new byte[1 + VarintLength((uint)utf8) + utf8];
+        var encoded = new byte[1 + ProtobufVarint.Size((uint)utf8) + utf8];
         encoded[0] = (1 << 3) | 2;
-        var at = 1 + WriteVarint(encoded.AsSpan(1), (uint)utf8);
+        var at = 1 + ProtobufVarint.Write(encoded.AsSpan(1), (uint)utf8);
         Encoding.UTF8.GetBytes(tag, encoded.AsSpan(at));
         return encoded;
     }
@@ -55,9 +56,9 @@ internal sealed class SummaryEventEncoder
     public void AddScalar(ReadOnlySpan<byte> encodedTag, float value)
     {
         var valueLength = encodedTag.Length + 5;
-        var span = Reserve(1 + VarintLength((uint)valueLength) + valueLength);
+        var span = Reserve(1 + ProtobufVarint.Size((uint)valueLength) + valueLength);
         span[0] = ValueTag;
-        var at = 1 + WriteVarint(span[1..], (uint)valueLength);
+        var at = 1 + ProtobufVarint.Write(span[1..], (uint)valueLength);
         encodedTag.CopyTo(span[at..]);
         at += encodedTag.Length;
         span[at] = SimpleValueTag;
@@ -70,9 +71,9 @@ internal sealed class SummaryEventEncoder
     {
         ArgumentNullException.ThrowIfNull(value);
         var valueLength = value.CalculateSize();
-        var span = Reserve(1 + VarintLength((uint)valueLength) + valueLength);
+        var span = Reserve(1 + ProtobufVarint.Size((uint)valueLength) + valueLength);
         span[0] = ValueTag;
-        var at = 1 + WriteVarint(span[1..], (uint)valueLength);
+        var at = 1 + ProtobufVarint.Write(span[1..], (uint)valueLength);
         value.WriteTo(span.Slice(at, valueLength));
         _length += at + valueLength;
     }
@@ -96,11 +97,11 @@ internal sealed class SummaryEventEncoder
         if (step != 0)
         {
             header[at++] = StepTag;
-            at += WriteVarint(header[at..], (ulong)step);
+            at += ProtobufVarint.Write(header[at..], (ulong)step);
         }
 
         header[at++] = SummaryTag;
-        at += WriteVarint(header[at..], summaryLength);
+        at += ProtobufVarint.Write(header[at..], summaryLength);
         var start = HeaderRoom - at;
         header[..at].CopyTo(_buffer.AsSpan(start));
         var length = _length - start;
@@ -116,20 +117,5 @@ internal sealed class SummaryEventEncoder
         }
 
         return _buffer.AsSpan(_length, bytes);
-    }
-
-    private static int VarintLength(ulong value) => value == 0 ? 1 : ((63 - System.Numerics.BitOperations.LeadingZeroCount(value)) / 7) + 1;
-
-    private static int WriteVarint(Span<byte> destination, ulong value)
-    {
-        var at = 0;
-        while (value >= 0x80)
-        {
-            destination[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[at++] = (byte)value;
-        return at;
     }
 }
