@@ -24,4 +24,20 @@ internal static class ProtobufVarint
         destination[at++] = (byte)value;
         return at;
     }
+
+    /// <summary>Reads a varint at the start of <paramref name="source"/>; returns the bytes it took, or 0 when it is cut off or longer than ten bytes.</summary>
+    public static int Read(ReadOnlySpan<byte> source, out ulong value)
+    {
+        value = 0;
+        for (var i = 0; i < Math.Min(source.Length, 10); i++)
+        {
+            value |= (ulong)(source[i] & 0x7F) << (7 * i);
+            if (source[i] < 0x80)
+            {
+                return i + 1;
+            }
+        }
+
+        return 0;
+    }
 }

@@ -19,8 +19,14 @@ internal sealed class PackedScalarEncoder
     private byte[] _scratch = [];
 
     /// <summary>Packs <paramref name="entries"/>; the bytes are in <see cref="Packed"/> until the next call.</summary>
+    /// <param name="entries">The scalars, in order.</param>
+    /// <param name="firstTime">The time the first scalar's time is a delta from, in Unix nanoseconds.</param>
+    /// <param name="clock">
+    /// Turns the entries' <see cref="System.Diagnostics.Stopwatch"/> timestamps into Unix nanoseconds; null when they
+    /// already are (the index packs times read back from a log).
+    /// </param>
     /// <returns>The packed length in bytes.</returns>
-    public int Pack(ReadOnlySpan<ScalarEntry> entries, long firstTime, RunClock clock)
+    public int Pack(ReadOnlySpan<ScalarEntry> entries, long firstTime, RunClock? clock)
     {
         var worstCase = (entries.Length * ((PackedScalarFormat.MaxBitsPerScalar + 7) / 8)) + 16;
         if (_scratch.Length < worstCase)
@@ -74,7 +80,7 @@ internal sealed class PackedScalarEncoder
             series.Stride = stride;
 
             // Time: 0 (same clock reading), the last jump again, or the delta.
-            var time = clock.ToUnixNanos(entry.Timestamp);
+            var time = clock is null ? entry.Timestamp : clock.ToUnixNanos(entry.Timestamp);
             var jump = time - previousTime;
             if (jump == 0)
             {
@@ -131,7 +137,8 @@ internal sealed class PackedScalarEncoder
     /// <summary>The bytes of the last <see cref="Pack"/>.</summary>
     public ReadOnlySpan<byte> Packed(int length) => _scratch.AsSpan(0, length);
 
-    private static void WriteSigned(ref BitWriter bits, long value)
+    /// <summary>A signed integer in the classes of <see cref="PackedScalarFormat"/>: one bit for 0, prefix and payload otherwise.</summary>
+    internal static void WriteSigned(ref BitWriter bits, long value)
     {
         if (value == 0)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,19 +23,45 @@ public sealed record SinkReplayResult(long Delivered, ulong Cursor, IReadOnlyLis
 /// </summary>
 public static class SinkReplay
 {
-    /// <summary>Delivers every event of <paramref name="runId"/> past the sink's cursor.</summary>
+    /// <summary>Events per delivery to a sink that takes events, unless the caller says otherwise.</summary>
+    public const int EventDeliverySize = 10_000;
+
+    /// <summary>
+    /// Events and scalars per delivery to an <see cref="ILogRecordSink"/>, unless the caller says otherwise: about
+    /// 7 MB of columns, so that a sink's commit costs little per scalar while a reader fills the next delivery.
+    /// </summary>
+    public const int RecordDeliveryScalars = 1 << 18;
+
+    /// <summary>
+    /// Delivers every event of <paramref name="runId"/> past the sink's cursor: as record batches, scalars in
+    /// columns, to an <see cref="ILogRecordSink"/>; as events to any other sink.
+    /// </summary>
     /// <param name="store">The Repro home.</param>
     /// <param name="runId">The run.</param>
     /// <param name="sink">The destination.</param>
-    /// <param name="batchSize">Events per delivery (and cursor update).</param>
+    /// <param name="batchSize">
+    /// Events per delivery (and cursor update); for an <see cref="ILogRecordSink"/>, events and scalars per delivery,
+    /// whole records at a time. Null: <see cref="EventDeliverySize"/> or <see cref="RecordDeliveryScalars"/>.
+    /// </param>
     /// <param name="logger">Where damage found in the WAL and sink failures are reported; none by default.</param>
     /// <exception cref="Exception">Whatever the sink throws, after it is logged; the cursor keeps the last stored batch.</exception>
-    public static SinkReplayResult Replay(RunStore store, string runId, IEventSink sink, int batchSize = 10_000, ILogger? logger = null)
+    public static SinkReplayResult Replay(RunStore store, string runId, IEventSink sink, int? batchSize = null, ILogger? logger = null)
     {
         logger ??= NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sink);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (batchSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        }
+
+        return sink is ILogRecordSink records
+            ? ReplayRecords(store, runId, records, batchSize ?? RecordDeliveryScalars, logger)
+            : ReplayEvents(store, runId, sink, batchSize ?? EventDeliverySize, logger);
+    }
+
+    private static SinkReplayResult ReplayEvents(RunStore store, string runId, IEventSink sink, int batchSize, ILogger logger)
+    {
         var problems = new List<WalCorruption>();
         var stored = sink.ReadCursor(runId);
         var cursor = stored.Sequence;
@@ -76,6 +103,111 @@ public static class SinkReplay
 
         return new SinkReplayResult(delivered, cursor, problems, stream.Resumed);
     }
+
+    /// <summary>
+    /// Reads the log on a second thread while the sink stores the previous delivery: reading and decoding cost about
+    /// as much as the index spends on a scalar, so the two overlap. At most two deliveries wait beside the one stored.
+    /// </summary>
+    private static SinkReplayResult ReplayRecords(RunStore store, string runId, ILogRecordSink sink, int batchSize, ILogger logger)
+    {
+        var problems = new List<WalCorruption>();
+        var stored = sink.ReadCursor(runId);
+        var cursor = stored.Sequence;
+        void Report(WalCorruption problem)
+        {
+            problems.Add(problem);
+            ReproLog.ReplayDamage(logger, runId, problem);
+        }
+
+        var log = store.ReadRecordsFrom(runId, ParseCheckpoint(stored.ResumeAt), Report);
+        using var deliveries = new BlockingCollection<RecordDelivery>(boundedCapacity: 1);
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(() => ReadDeliveries(log, cursor, batchSize, deliveries, stop.Token), CancellationToken.None);
+        long delivered = 0;
+        try
+        {
+            foreach (var delivery in deliveries.GetConsumingEnumerable(CancellationToken.None))
+            {
+                delivered += sink.DeliverRecords(runId, delivery.Records, delivery.Metrics, delivery.Cursor);
+                cursor = delivery.Cursor.Sequence;
+            }
+
+            reader.GetAwaiter().GetResult(); // what the reader threw
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            ReproLog.SinkFailed(logger, e, sink.ToString() ?? sink.GetType().Name, runId, cursor);
+            throw;
+        }
+        finally
+        {
+            stop.Cancel();
+            WaitQuietly(reader);
+        }
+
+        return new SinkReplayResult(delivered, cursor, problems, log.Resumed);
+    }
+
+    /// <summary>The records past <paramref name="cursor"/>, cut into deliveries of at least <paramref name="batchSize"/> events and scalars (whole records).</summary>
+    private static void ReadDeliveries(WalRecordSequence log, ulong cursor, int batchSize, BlockingCollection<RecordDelivery> deliveries, CancellationToken stop)
+    {
+        try
+        {
+            var batch = new List<LogRecord>();
+            long units = 0;
+            ulong last = 0;
+            foreach (var record in log)
+            {
+                var (count, end) = Extent(record.Record);
+                if (end <= cursor)
+                {
+                    continue; // a resumed read starts at the record of the last stored event
+                }
+
+                batch.Add(record);
+                units += count;
+                last = end;
+                if (units >= batchSize)
+                {
+                    deliveries.Add(Cut(batch, log, last), stop);
+                    batch = [];
+                    units = 0;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                deliveries.Add(Cut(batch, log, last), stop);
+            }
+        }
+        finally
+        {
+            deliveries.CompleteAdding();
+        }
+    }
+
+    /// <summary>A delivery with what the sink needs of the reader's state at its last record: declarations and resume point.</summary>
+    private static RecordDelivery Cut(List<LogRecord> records, WalRecordSequence log, ulong last) =>
+        new(records, new Dictionary<uint, Event>(log.Metrics), new SinkCursor(last, log.Checkpoint()?.ToByteArray()));
+
+    private static void WaitQuietly(Task reader)
+    {
+        try
+        {
+            reader.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Stopped because the sink failed (its error is the one reported), or failed itself and was rethrown above.
+        }
+    }
+
+    /// <summary>How many events or scalars a record holds, and the sequence number of its last.</summary>
+    private static (long Count, ulong Last) Extent(Record record) => record.BodyCase == Record.BodyOneofCase.Scalars
+        ? (record.Scalars.Values.Count, record.Scalars.FirstSequence + (ulong)record.Scalars.Values.Count - 1)
+        : (1, record.Event.Sequence);
+
+    private sealed record RecordDelivery(List<LogRecord> Records, Dictionary<uint, Event> Metrics, SinkCursor Cursor);
 
     /// <summary>A stored resume point, or null when there is none or it cannot be read (then the log is read from its start).</summary>
     internal static ReplayCheckpoint? ParseCheckpoint(byte[]? bytes)

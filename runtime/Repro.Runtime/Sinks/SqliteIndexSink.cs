@@ -9,18 +9,25 @@ using Repro.Runs;
 namespace Repro.Sinks;
 
 /// <summary>
-/// The SQLite index over every run of a Repro home (<c>index.db</c>): one row per run and per event,
-/// for queries across runs. Rebuildable from the WALs at any time. Events are inserted with their id
-/// as primary key (<c>INSERT OR IGNORE</c>) and the run's cursor is updated in the same transaction,
-/// so a replay stores each event exactly once. Several processes may update it at once.
+/// The SQLite index over every run of a Repro home (<c>index.db</c>): a row per run, per event that is not a
+/// scalar, and per chunk of up to <see cref="ChunkScalars"/> consecutive scalars of one metric (packed as the log
+/// packs them, with the chunk's step range, times, count, minimum, maximum and last value beside it), for queries
+/// across runs. Rebuildable from the WALs at any time. Each delivery stores, in one transaction with the run's cursor,
+/// only what lies past what the index holds (events by id, scalars by each metric's last stored sequence number), so
+/// a replay stores everything exactly once even when its cursor was lost. Several processes may update it at once.
 /// </summary>
-public sealed partial class SqliteIndexSink : IEventSink
+public sealed partial class SqliteIndexSink : ILogRecordSink
 {
-    /// <summary>Version of the index's tables; an index of another version is rebuilt, not read.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>
+    /// Version of the index's tables. An index of version 1 (a row per scalar) is upgraded when opened: its event rows
+    /// and cursors are dropped, so the next update indexes every run's log again. An index of a later version is refused.
+    /// </summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>The most scalars one chunk row holds.</summary>
+    public const int ChunkScalars = Index.ScalarChunkFormat.MaxScalars;
 
     private const string Schema = """
-        PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS runs (
             run_id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL,
@@ -29,9 +36,16 @@ public sealed partial class SqliteIndexSink : IEventSink
         CREATE TABLE IF NOT EXISTS events (
             event_id BLOB PRIMARY KEY, run_id TEXT NOT NULL, sequence INTEGER NOT NULL,
             timestamp_unix_nanos INTEGER NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
-            value REAL, value_bits INTEGER, value_int INTEGER, json TEXT) WITHOUT ROWID;
+            json TEXT NOT NULL) WITHOUT ROWID;
         CREATE UNIQUE INDEX IF NOT EXISTS events_by_sequence ON events (run_id, sequence);
         CREATE INDEX IF NOT EXISTS events_by_metric ON events (run_id, name, step);
+        -- A rowid table: chunks are kilobytes, which WITHOUT ROWID tables store poorly.
+        CREATE TABLE IF NOT EXISTS scalar_chunks (
+            run_id TEXT NOT NULL, name TEXT NOT NULL, first_sequence INTEGER NOT NULL, last_sequence INTEGER NOT NULL,
+            count INTEGER NOT NULL, min_step INTEGER NOT NULL, max_step INTEGER NOT NULL,
+            first_time_unix_nanos INTEGER NOT NULL, last_time_unix_nanos INTEGER NOT NULL, integer INTEGER NOT NULL,
+            min REAL, max REAL, last REAL, data BLOB NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS scalar_chunks_by_metric ON scalar_chunks (run_id, name, first_sequence);
         CREATE TABLE IF NOT EXISTS sink_cursors (run_id TEXT PRIMARY KEY, sequence INTEGER NOT NULL, resume_at BLOB);
         CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at);
         CREATE TABLE IF NOT EXISTS run_tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key)) WITHOUT ROWID;
@@ -50,6 +64,16 @@ public sealed partial class SqliteIndexSink : IEventSink
     /// <summary>Opens (or creates) the index at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidDataException">The file is an index of another schema version, or not an index.</exception>
     public SqliteIndexSink(string path)
+        : this(path, scratch: false)
+    {
+    }
+
+    /// <summary>
+    /// Opens the index; a <paramref name="scratch"/> index (the new file a rebuild fills before copying it into the
+    /// live index) keeps its rollback journal in memory and never syncs: nothing else reads it, a crash leaves only a
+    /// file that the next rebuild deletes, and each page is written once instead of to the WAL first.
+    /// </summary>
+    internal SqliteIndexSink(string path, bool scratch)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
@@ -59,6 +83,8 @@ public sealed partial class SqliteIndexSink : IEventSink
         Execute("PRAGMA busy_timeout = 60000;");
         try
         {
+            Execute(scratch ? "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;" : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            UpgradeFromVersion1();
             Execute(Schema);
         }
         catch (SqliteException e)
@@ -77,6 +103,40 @@ public sealed partial class SqliteIndexSink : IEventSink
             _connection.Dispose();
             throw new InvalidDataException($"{Path} has index schema version {found}; this Repro writes version {SchemaVersion}. Rebuild it with 'repro index rebuild'.");
         }
+    }
+
+    /// <summary>
+    /// An index of version 1 kept a row per scalar in <c>events</c>. Its events and cursors are dropped, in one
+    /// transaction that another process opening it at the same time waits for, so the next update indexes every log again.
+    /// </summary>
+    private void UpgradeFromVersion1()
+    {
+        const string FindVersion = "SELECT value FROM meta WHERE key = 'schema_version';";
+        if (QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta';") != "1" || QueryText(FindVersion) != "1")
+        {
+            return;
+        }
+
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        if (QueryText(FindVersion, transaction) == "1")
+        {
+            using var upgrade = Command("""
+                DROP TABLE IF EXISTS events;
+                DELETE FROM sink_cursors;
+                UPDATE meta SET value = '2' WHERE key = 'schema_version';
+                """);
+            upgrade.Transaction = transaction;
+            upgrade.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private string? QueryText(string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = Command(sql);
+        command.Transaction = transaction;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -167,43 +227,49 @@ public sealed partial class SqliteIndexSink : IEventSink
     /// <inheritdoc />
     public void Deliver(string runId, IReadOnlyList<Event> events, SinkCursor cursor)
     {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(events);
         using var transaction = _connection.BeginTransaction(deferred: false);
-        using var insert = Command("""
-            INSERT OR IGNORE INTO events (event_id, run_id, sequence, timestamp_unix_nanos, step, name, type, value, value_bits, value_int, json)
-            VALUES ($id, $run, $sequence, $time, $step, $name, $type, $value, $bits, $int, $json);
-            """);
-        insert.Transaction = transaction;
-        var id = insert.Parameters.Add("$id", SqliteType.Blob);
-        insert.Parameters.AddWithValue("$run", runId);
-        var sequence = insert.Parameters.Add("$sequence", SqliteType.Integer);
-        var time = insert.Parameters.Add("$time", SqliteType.Integer);
-        var step = insert.Parameters.Add("$step", SqliteType.Integer);
-        var name = insert.Parameters.Add("$name", SqliteType.Text);
-        var type = insert.Parameters.Add("$type", SqliteType.Text);
-        var value = insert.Parameters.Add("$value", SqliteType.Real);
-        var bits = insert.Parameters.Add("$bits", SqliteType.Integer);
-        var integer = insert.Parameters.Add("$int", SqliteType.Integer);
-        var json = insert.Parameters.Add("$json", SqliteType.Text);
-        insert.Prepare();
+        var delivery = new Delivery(this, transaction, runId);
         foreach (var evt in events)
         {
-            id.Value = evt.EventId.ToByteArray();
-            sequence.Value = (long)evt.Sequence;
-            time.Value = evt.TimestampUnixNanos;
-            step.Value = evt.Step;
-            name.Value = evt.Name;
-            type.Value = EventJsonWriter.TypeName(evt.ValueCase);
-            var isScalar = evt.ValueCase == Event.ValueOneofCase.Scalar;
-            // SQLite stores NaN as NULL: value_bits keeps every double exactly.
-            value.Value = isScalar && !double.IsNaN(evt.Scalar.Value) ? evt.Scalar.Value : DBNull.Value;
-            bits.Value = isScalar ? BitConverter.DoubleToInt64Bits(evt.Scalar.Value) : DBNull.Value;
-            integer.Value = isScalar && evt.Scalar.HasIntValue ? evt.Scalar.IntValue : DBNull.Value;
-            json.Value = isScalar ? DBNull.Value : Json(evt);
-            insert.ExecuteNonQuery();
+            delivery.Add(evt);
         }
 
-        // Another process may have stored a later cursor meanwhile: its resume point stays with it.
+        delivery.Finish(cursor);
+        transaction.Commit();
+    }
+
+    /// <inheritdoc />
+    public long DeliverRecords(string runId, IReadOnlyList<LogRecord> records, IReadOnlyDictionary<uint, Event> metrics, SinkCursor cursor)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(metrics);
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        var delivery = new Delivery(this, transaction, runId);
+        foreach (var (record, _, _) in records)
+        {
+            if (record.BodyCase == Record.BodyOneofCase.Scalars)
+            {
+                delivery.Add(record.Scalars, metrics);
+            }
+            else if (record.BodyCase == Record.BodyOneofCase.Event)
+            {
+                delivery.Add(record.Event);
+            }
+        }
+
+        var stored = delivery.Finish(cursor);
+        transaction.Commit();
+        return stored;
+    }
+
+    /// <summary>
+    /// Stores the run's cursor unless another process stored a later one meanwhile: its resume point stays with it.
+    /// </summary>
+    private void StoreCursor(SqliteTransaction transaction, string runId, SinkCursor cursor)
+    {
         using var update = Command("""
             INSERT INTO sink_cursors (run_id, sequence, resume_at) VALUES ($run, $sequence, $resume)
             ON CONFLICT (run_id) DO UPDATE SET
@@ -215,7 +281,6 @@ public sealed partial class SqliteIndexSink : IEventSink
         update.Parameters.AddWithValue("$sequence", (long)cursor.Sequence);
         update.Parameters.AddWithValue("$resume", (object?)cursor.ResumeAt ?? DBNull.Value);
         update.ExecuteNonQuery();
-        transaction.Commit();
     }
 
     /// <summary>Runs a read-only query (for tools and tests); returns the first column of the first row.</summary>

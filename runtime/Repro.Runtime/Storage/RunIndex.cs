@@ -21,7 +21,7 @@ public static class RunIndex
     public static RunIndexReport Update(RunStore store, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return UpdateInto(store, PathOf(store.Home), logger);
+        return UpdateInto(store, PathOf(store.Home), scratch: false, logger);
     }
 
     /// <summary>
@@ -40,7 +40,7 @@ public static class RunIndex
         DeleteDatabase(temporary);
         try
         {
-            var report = UpdateInto(store, temporary, logger);
+            var report = UpdateInto(store, temporary, scratch: true, logger);
             using (var live = OpenOrReplaceForeign(target))
             {
                 live.ReplaceContentWith(temporary);
@@ -141,12 +141,12 @@ public static class RunIndex
     // Never equal to a stored stamp, so the run is read again.
     private const string Unsettled = "unsettled";
 
-    private static RunIndexReport UpdateInto(RunStore store, string path, Microsoft.Extensions.Logging.ILogger? logger)
+    private static RunIndexReport UpdateInto(RunStore store, string path, bool scratch, Microsoft.Extensions.Logging.ILogger? logger)
     {
         var problems = new List<string>();
         var runs = store.ListRuns((folder, reason) => problems.Add($"{folder}: {reason}"));
         long events = 0;
-        using (var index = OpenIndex(path))
+        using (var index = OpenIndex(path, scratch))
         {
             foreach (var run in runs)
             {
@@ -168,11 +168,11 @@ public static class RunIndex
     /// Opens the index, turning SQLite's "unable to open database file" (error 14) and "attempt to write a
     /// readonly database" (8) into an error that names the file, the cause and what to do.
     /// </summary>
-    private static SqliteIndexSink OpenIndex(string path)
+    private static SqliteIndexSink OpenIndex(string path, bool scratch = false)
     {
         try
         {
-            return new SqliteIndexSink(path);
+            return new SqliteIndexSink(path, scratch);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 14 or 8 } or (IOException and not ReproHomeException))
         {

@@ -199,7 +199,8 @@ internal static class PackedScalarDecoder
         }
     }
 
-    private static long ReadSigned(ref BitReader bits)
+    /// <summary>Reads what <c>PackedScalarEncoder.WriteSigned</c> wrote.</summary>
+    internal static long ReadSigned(ref BitReader bits)
     {
         if (!bits.ReadBit())
         {

@@ -76,7 +76,11 @@ public class KillTests
         indexers.ForEach(c => c.Dispose());
         using var index = new Repro.Sinks.SqliteIndexSink(RunIndex.PathOf(home.Path));
         Assert.Equal("ok", index.QueryScalar("PRAGMA integrity_check;"));
-        Assert.Equal(total, index.QueryScalar("SELECT count(*) FROM events;"));
+        Assert.Equal(total, Sinks.IndexChecks.StoredCount(index));
+        foreach (var runId in runIds)
+        {
+            Sinks.IndexChecks.AssertHoldsTheLog(index, store, runId);
+        }
         Assert.Equal(3L, index.QueryScalar("SELECT count(*) FROM runs WHERE status = 'finished';"));
     }
 

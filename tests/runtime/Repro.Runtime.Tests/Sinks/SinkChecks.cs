@@ -36,7 +36,7 @@ internal static class SinkChecks
         Assert.Equal(expectedEvents, ids.Count);
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
         using var check = new SqliteIndexSink(index);
-        Assert.Equal((long)expectedEvents, check.QueryScalar("SELECT count(*) FROM events WHERE run_id = $run;", ("$run", runId)));
-        Assert.Equal((long)expectedEvents, check.QueryScalar("SELECT count(DISTINCT sequence) FROM events WHERE run_id = $run;", ("$run", runId)));
+        Assert.Equal((long)expectedEvents, IndexChecks.StoredCount(check, runId));
+        IndexChecks.AssertHoldsTheLog(check, store, runId);
     }
 }

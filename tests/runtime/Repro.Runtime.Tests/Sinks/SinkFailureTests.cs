@@ -42,6 +42,87 @@ public class SinkFailureTests
         Assert.Equal(Enumerable.Range(1, store.ReadEvents(runId).Count()).Select(i => (ulong)i), sink.Stored.Select(e => e.Sequence));
     }
 
+    [Fact]
+    public void A_record_sink_that_fails_while_the_log_is_read_ahead_stops_the_reader_keeps_its_cursor_and_resumes()
+    {
+        using var home = new TemporaryDirectory();
+        string runId;
+        var metric = new MetricDeclaration("loss");
+        var options = new RunOptions { Home = home.Path, Pipeline = new Repro.Pipeline.EventPipelineOptions { MaxBatchSize = 128 } };
+        using (var run = Run.Start(options))
+        {
+            runId = run.Id.ToString();
+            for (var i = 0; i < 5_000; i++)
+            {
+                run.LogScalar(metric, i, i);
+                if (i % 1_000 == 0)
+                {
+                    run.LogText($"at {i}");
+                }
+            }
+        }
+
+        var store = new RunStore(home.Path);
+        var sink = new DiskFullAfterOneDeliveryRecordSink();
+        var logger = new CollectingLogger();
+
+        Assert.Throws<IOException>(() => SinkReplay.Replay(store, runId, sink, batchSize: 300, logger: logger));
+
+        Assert.Equal(3001, Assert.Single(logger.Entries).Id.Id);
+        var afterFirst = sink.ReadCursor(runId).Sequence;
+        Assert.InRange(sink.Stored.Count, 300, 300 + 128);
+        Assert.Equal((ulong)sink.Stored.Count, afterFirst);
+
+        sink.DiskFull = false;
+        var resumed = SinkReplay.Replay(store, runId, sink, batchSize: 300);
+
+        var all = store.ReadEvents(runId).Select(e => e.Sequence).ToList();
+        Assert.Equal(all.Count - (long)afterFirst, resumed.Delivered);
+        Assert.Equal(all, sink.Stored);
+    }
+
+    /// <summary>A record sink whose disk fills up after its first delivery; it keeps the sequence numbers it stored.</summary>
+    private sealed class DiskFullAfterOneDeliveryRecordSink : ILogRecordSink
+    {
+        private ulong _cursor;
+
+        public bool DiskFull { get; set; } = true;
+
+        public List<ulong> Stored { get; } = [];
+
+        public SinkCursor ReadCursor(string runId) => new(_cursor);
+
+        public void Deliver(string runId, IReadOnlyList<Event> events, SinkCursor cursor) => throw new InvalidOperationException("records only");
+
+        public long DeliverRecords(string runId, IReadOnlyList<LogRecord> records, IReadOnlyDictionary<uint, Event> metrics, SinkCursor cursor)
+        {
+            if (DiskFull && Stored.Count > 0)
+            {
+                throw new IOException("No space left on device");
+            }
+
+            var before = Stored.Count;
+            foreach (var (record, _, _) in records)
+            {
+                if (record.BodyCase == Repro.Events.Record.BodyOneofCase.Scalars)
+                {
+                    Stored.AddRange(Enumerable.Range(0, record.Scalars.Values.Count).Select(i => record.Scalars.FirstSequence + (ulong)i).Where(s => s > _cursor));
+                }
+                else if (record.Event.Sequence > _cursor)
+                {
+                    Stored.Add(record.Event.Sequence);
+                }
+            }
+
+            _cursor = cursor.Sequence;
+            return Stored.Count - before;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>A user's sink whose disk fills up after the first batch.</summary>
     private sealed class DiskFullAfterOneBatchSink : IEventSink
     {

@@ -64,11 +64,9 @@ public class SinkTests
         using (var index = new SqliteIndexSink(RunIndex.PathOf(home.Path)))
         {
             SinkReplay.Replay(store, runId, index);
-            for (var step = 0; step < values.Length; step++)
-            {
-                var bits = (long)index.QueryScalar("SELECT value_bits FROM events WHERE run_id = $run AND type = 'scalar' AND name = 'loss' AND step = $step;", ("$run", runId), ("$step", step))!;
-                Assert.Equal(BitConverter.DoubleToInt64Bits(values[step]), bits);
-            }
+            var stored = index.ReadScalars(runId, "loss").ToList();
+            Assert.Equal(Enumerable.Range(0, values.Length).Select(s => (long)s), stored.Select(s => s.Step));
+            Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), stored.Select(s => BitConverter.DoubleToInt64Bits(s.Value)));
         }
 
         var jsonl = Path.Combine(home.Path, "out.jsonl");
@@ -124,7 +122,9 @@ public class SinkTests
         Assert.Equal(0, again.Events);
         Assert.Empty(rebuilt.Problems);
         using var index = new SqliteIndexSink(RunIndex.PathOf(home.Path));
-        Assert.Equal((long)expected, index.QueryScalar("SELECT count(*) FROM events;"));
+        Assert.Equal((long)expected, IndexChecks.StoredCount(index));
+        IndexChecks.AssertHoldsTheLog(index, store, first);
+        IndexChecks.AssertHoldsTheLog(index, store, second);
         Assert.Equal("finished", index.QueryScalar("SELECT status FROM runs WHERE run_id = $run;", ("$run", first)));
         Assert.Equal("ok", index.QueryScalar("PRAGMA integrity_check;"));
         Assert.False(File.Exists(RunIndex.PathOf(home.Path) + ".rebuild-" + Environment.ProcessId));
