@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -104,10 +103,7 @@ public static class SinkReplay
         return new SinkReplayResult(delivered, cursor, problems, stream.Resumed);
     }
 
-    /// <summary>
-    /// Reads the log on a second thread while the sink stores the previous delivery: reading and decoding cost about
-    /// as much as the index spends on a scalar, so the two overlap. At most two deliveries wait beside the one stored.
-    /// </summary>
+    /// <summary>Feeds the sink parts of the log read ahead on a second thread (<see cref="LogReadAhead"/>).</summary>
     private static SinkReplayResult ReplayRecords(RunStore store, string runId, ILogRecordSink sink, int batchSize, ILogger logger)
     {
         var problems = new List<WalCorruption>();
@@ -115,99 +111,32 @@ public static class SinkReplay
         var cursor = stored.Sequence;
         void Report(WalCorruption problem)
         {
-            problems.Add(problem);
+            lock (problems)
+            {
+                problems.Add(problem);
+            }
+
             ReproLog.ReplayDamage(logger, runId, problem);
         }
 
         var log = store.ReadRecordsFrom(runId, ParseCheckpoint(stored.ResumeAt), Report);
-        using var deliveries = new BlockingCollection<RecordDelivery>(boundedCapacity: 1);
-        using var stop = new CancellationTokenSource();
-        var reader = Task.Run(() => ReadDeliveries(log, cursor, batchSize, deliveries, stop.Token), CancellationToken.None);
         long delivered = 0;
         try
         {
-            foreach (var delivery in deliveries.GetConsumingEnumerable(CancellationToken.None))
+            foreach (var part in LogReadAhead.Parts(log, cursor, batchSize))
             {
-                delivered += sink.DeliverRecords(runId, delivery.Records, delivery.Metrics, delivery.Cursor);
-                cursor = delivery.Cursor.Sequence;
+                delivered += sink.DeliverRecords(runId, part.Records, part.Metrics, new SinkCursor(part.LastSequence, part.Checkpoint?.ToByteArray()));
+                cursor = part.LastSequence;
             }
-
-            reader.GetAwaiter().GetResult(); // what the reader threw
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
         {
             ReproLog.SinkFailed(logger, e, sink.ToString() ?? sink.GetType().Name, runId, cursor);
             throw;
         }
-        finally
-        {
-            stop.Cancel();
-            WaitQuietly(reader);
-        }
 
         return new SinkReplayResult(delivered, cursor, problems, log.Resumed);
     }
-
-    /// <summary>The records past <paramref name="cursor"/>, cut into deliveries of at least <paramref name="batchSize"/> events and scalars (whole records).</summary>
-    private static void ReadDeliveries(WalRecordSequence log, ulong cursor, int batchSize, BlockingCollection<RecordDelivery> deliveries, CancellationToken stop)
-    {
-        try
-        {
-            var batch = new List<LogRecord>();
-            long units = 0;
-            ulong last = 0;
-            foreach (var record in log)
-            {
-                var (count, end) = Extent(record.Record);
-                if (end <= cursor)
-                {
-                    continue; // a resumed read starts at the record of the last stored event
-                }
-
-                batch.Add(record);
-                units += count;
-                last = end;
-                if (units >= batchSize)
-                {
-                    deliveries.Add(Cut(batch, log, last), stop);
-                    batch = [];
-                    units = 0;
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                deliveries.Add(Cut(batch, log, last), stop);
-            }
-        }
-        finally
-        {
-            deliveries.CompleteAdding();
-        }
-    }
-
-    /// <summary>A delivery with what the sink needs of the reader's state at its last record: declarations and resume point.</summary>
-    private static RecordDelivery Cut(List<LogRecord> records, WalRecordSequence log, ulong last) =>
-        new(records, new Dictionary<uint, Event>(log.Metrics), new SinkCursor(last, log.Checkpoint()?.ToByteArray()));
-
-    private static void WaitQuietly(Task reader)
-    {
-        try
-        {
-            reader.Wait();
-        }
-        catch (AggregateException)
-        {
-            // Stopped because the sink failed (its error is the one reported), or failed itself and was rethrown above.
-        }
-    }
-
-    /// <summary>How many events or scalars a record holds, and the sequence number of its last.</summary>
-    private static (long Count, ulong Last) Extent(Record record) => record.BodyCase == Record.BodyOneofCase.Scalars
-        ? (record.Scalars.Values.Count, record.Scalars.FirstSequence + (ulong)record.Scalars.Values.Count - 1)
-        : (1, record.Event.Sequence);
-
-    private sealed record RecordDelivery(List<LogRecord> Records, Dictionary<uint, Event> Metrics, SinkCursor Cursor);
 
     /// <summary>A stored resume point, or null when there is none or it cannot be read (then the log is read from its start).</summary>
     internal static ReplayCheckpoint? ParseCheckpoint(byte[]? bytes)

@@ -14,6 +14,10 @@ namespace Repro.Export.TensorBoard;
 internal sealed class EventFileWriter(TfRecordWriter records)
 {
     private const string FileVersion = "brain.Event:2";
+
+    // Scalars per part read ahead: small enough that reading and writing overlap from the start, large enough that
+    // handing a part over costs nothing a scalar.
+    private const int PartSize = 1 << 16;
     private readonly Dictionary<string, bool> _textTagsSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _tags = new(StringComparer.Ordinal);
     private readonly SummaryEventEncoder _pending = new();
@@ -34,15 +38,19 @@ internal sealed class EventFileWriter(TfRecordWriter records)
         Emit(new TbEvent { WallTime = start, FileVersion = FileVersion, SourceMetadata = new TbSourceMetadata { Writer = "repro" } });
         var hparams = HParams.SessionStart(manifest, start);
         Emit(new TbEvent { WallTime = start, Step = 0, Summary = HParams.Summary(HParams.SessionStartTag, hparams) });
-        foreach (var (record, _, _) in log)
+        // The log is read ahead on a second thread while the part before is encoded and written.
+        foreach (var part in LogReadAhead.Parts(log, after: 0, PartSize))
         {
-            if (record.BodyCase == Record.BodyOneofCase.Scalars)
+            foreach (var (record, _, _) in part.Records)
             {
-                AddScalars(record.Scalars, log.Metrics);
-            }
-            else
-            {
-                Add(record.Event);
+                if (record.BodyCase == Record.BodyOneofCase.Scalars)
+                {
+                    AddScalars(record.Scalars, part.Metrics);
+                }
+                else
+                {
+                    Add(record.Event);
+                }
             }
         }
 
