@@ -132,7 +132,7 @@ public sealed partial class SqliteIndexSink
             {
                 series.Touched = true;
                 series.Integer = integer;
-                series.HighWater = LastStoredSequence(name);
+                ReopenLastChunk(series);
                 _touched.Add(series);
             }
             else if (series.Integer != integer)
@@ -149,13 +149,43 @@ public sealed partial class SqliteIndexSink
             return series;
         }
 
-        private ulong LastStoredSequence(string name)
+        /// <summary>
+        /// Reads where the metric's stored scalars end (its high-water mark) and, when its last chunk has room, takes
+        /// that chunk back to be continued: frequent updates then leave the same chunks as one rebuild, not a small
+        /// chunk per update. A last chunk that cannot be read stays as it is (reading it reports the damage).
+        /// </summary>
+        private void ReopenLastChunk(PendingSeries series)
         {
-            using var query = _sink.Command("SELECT last_sequence FROM scalar_chunks WHERE run_id = $run AND name = $name ORDER BY first_sequence DESC LIMIT 1;");
+            using var query = _sink.Command("""
+                SELECT rowid, first_sequence, last_sequence, count, first_time_unix_nanos, integer, data FROM scalar_chunks
+                WHERE run_id = $run AND name = $name ORDER BY first_sequence DESC LIMIT 1;
+                """);
             query.Transaction = _transaction;
             query.Parameters.AddWithValue("$run", _runId);
-            query.Parameters.AddWithValue("$name", name);
-            return query.ExecuteScalar() is long last ? (ulong)last : 0;
+            query.Parameters.AddWithValue("$name", series.Name);
+            long rowId;
+            using (var reader = query.ExecuteReader())
+            {
+                if (!reader.Read())
+                {
+                    series.HighWater = 0;
+                    return;
+                }
+
+                series.HighWater = (ulong)reader.GetInt64(2);
+                var count = reader.GetInt64(3);
+                if (count is < 1 or >= ChunkScalars || (reader.GetInt64(5) != 0) != series.Integer || !series.TryReopen((ulong)reader.GetInt64(1), reader.GetInt64(4), (int)count, (byte[])reader.GetValue(6)))
+                {
+                    return;
+                }
+
+                rowId = reader.GetInt64(0);
+            }
+
+            using var delete = _sink.Command("DELETE FROM scalar_chunks WHERE rowid = $row;");
+            delete.Transaction = _transaction;
+            delete.Parameters.AddWithValue("$row", rowId);
+            delete.ExecuteNonQuery();
         }
 
         private void Append(PendingSeries series, ulong sequence, long step, long time, long bits)
@@ -296,18 +326,51 @@ public sealed partial class SqliteIndexSink
         {
             if (Count == Entries.Length)
             {
-                var size = Math.Min(Entries.Length * 2, ChunkScalars);
-                var entries = Entries;
-                var sequences = Sequences;
-                Array.Resize(ref entries, size);
-                Array.Resize(ref sequences, size);
-                Entries = entries;
-                Sequences = sequences;
+                Grow(Math.Min(Entries.Length * 2, ChunkScalars));
             }
 
             Entries[Count] = new ScalarEntry { Timestamp = time, Step = step, Value = BitConverter.Int64BitsToDouble(bits) };
             Sequences[Count] = sequence;
             Count++;
+        }
+
+        /// <summary>Starts from a stored chunk's scalars; false (and nothing taken) when its data cannot be read.</summary>
+        public bool TryReopen(ulong firstSequence, long firstTime, int count, byte[] data)
+        {
+            if (Entries.Length < count)
+            {
+                Grow(ChunkScalars);
+            }
+
+            var steps = new long[count];
+            var times = new long[count];
+            var bits = new long[count];
+            try
+            {
+                ScalarChunkDecoder.Decode(data, firstSequence, firstTime, Sequences.AsSpan(0, count), steps, times, bits);
+            }
+            catch (InvalidDataException)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                Entries[i] = new ScalarEntry { Timestamp = times[i], Step = steps[i], Value = BitConverter.Int64BitsToDouble(bits[i]) };
+            }
+
+            Count = count;
+            return true;
+        }
+
+        private void Grow(int size)
+        {
+            var entries = Entries;
+            var sequences = Sequences;
+            Array.Resize(ref entries, size);
+            Array.Resize(ref sequences, size);
+            Entries = entries;
+            Sequences = sequences;
         }
 
         public void Reset()

@@ -97,6 +97,48 @@ public class IndexChunkTests
     }
 
     [Fact]
+    public void Updates_after_every_few_hundred_steps_of_a_live_run_leave_the_same_chunks_as_one_rebuild()
+    {
+        using var home = new TemporaryDirectory();
+        var store = new RunStore(home.Path);
+        var updated = Path.Combine(home.Path, "updated.db");
+        string runId;
+        using (var run = Run.Start(new RunOptions { Home = home.Path, WarningsToStandardError = false }))
+        {
+            runId = run.Id.ToString();
+            var stream = new RealisticMetricStream(7).Take(3 * 20_000).GetEnumerator();
+            for (var step = 0; step < 20_000; step++)
+            {
+                for (var i = 0; i < 3 && stream.MoveNext(); i++)
+                {
+                    run.LogScalar(stream.Current.Metric, stream.Current.Step, stream.Current.Value);
+                }
+
+                if (step % 700 == 699)
+                {
+                    Assert.True(run.Flush());
+                    using var index = new SqliteIndexSink(updated);
+                    SinkReplay.Replay(store, runId, index);
+                }
+            }
+        }
+
+        using (var index = new SqliteIndexSink(updated))
+        {
+            SinkReplay.Replay(store, runId, index);
+            IndexChecks.AssertHoldsTheLog(index, store, runId);
+        }
+
+        RunIndex.Rebuild(store);
+
+        const string Chunks = "SELECT group_concat(name || ':' || first_sequence || '-' || last_sequence || ':' || count || ':' || hex(data), ' ') FROM (SELECT * FROM scalar_chunks ORDER BY name, first_sequence);";
+        using var rebuilt = new SqliteIndexSink(RunIndex.PathOf(home.Path));
+        using var incremental = new SqliteIndexSink(updated);
+        Assert.Equal(rebuilt.QueryScalar(Chunks), incremental.QueryScalar(Chunks));
+        Assert.Equal(6L, incremental.QueryScalar("SELECT count(*) FROM scalar_chunks;")); // 20,000 a metric: 16,384 + 3,616
+    }
+
+    [Fact]
     public void An_index_of_version_1_is_upgraded_when_opened_and_the_next_update_indexes_every_log_again()
     {
         using var home = new TemporaryDirectory();
