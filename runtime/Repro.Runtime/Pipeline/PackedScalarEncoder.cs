@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Repro.Events.Packing;
 
 namespace Repro.Pipeline;
@@ -26,6 +27,8 @@ internal sealed class PackedScalarEncoder
     /// already are (the index packs times read back from a log).
     /// </param>
     /// <returns>The packed length in bytes.</returns>
+    // Hot on every replay and in short-lived commands: compiled fully optimised at once rather than after tiering.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Pack(ReadOnlySpan<ScalarEntry> entries, long firstTime, RunClock? clock)
     {
         var worstCase = (entries.Length * ((PackedScalarFormat.MaxBitsPerScalar + 7) / 8)) + 16;

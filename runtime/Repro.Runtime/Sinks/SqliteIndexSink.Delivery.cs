@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Repro.Events;
 using Repro.Pipeline;
@@ -59,6 +60,8 @@ public sealed partial class SqliteIndexSink
         }
 
         /// <summary>A batch's scalars, read from its columns: no event object per scalar.</summary>
+        // Hot on every replay and in short-lived commands: compiled fully optimised at once rather than after tiering.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(ScalarBatch batch, IReadOnlyDictionary<uint, Event> metrics)
         {
             var ids = batch.MetricIds;
@@ -322,6 +325,7 @@ public sealed partial class SqliteIndexSink
         /// <summary>Whether the current delivery has met this metric (and read its high-water mark).</summary>
         public bool Touched { get; set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(ulong sequence, long step, long time, long bits)
         {
             if (Count == Entries.Length)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Repro.Events.Packing;
 
@@ -25,6 +26,7 @@ internal ref struct BitReader
         _data = data;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadBit()
     {
         if (_available == 0)
@@ -39,6 +41,7 @@ internal ref struct BitReader
     }
 
     /// <summary>Reads <paramref name="count"/> bits (1 to 64) as an unsigned number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Read(int count)
     {
         if (count > 56)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Repro.Events.Packing;
 
@@ -19,6 +20,7 @@ internal struct BitWriter
     }
 
     /// <summary>Appends the low <paramref name="count"/> bits (1 to 64) of <paramref name="value"/>; the bits above them must be zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write(ulong value, int count)
     {
         var total = _pendingBits + count;

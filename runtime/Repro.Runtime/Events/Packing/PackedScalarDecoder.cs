@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Repro.Events.Packing;
 
@@ -83,6 +84,8 @@ internal static class PackedScalarDecoder
     /// Decodes <c>ids.Length</c> scalars into column form: metric ids, step deltas from the previous scalar, time
     /// deltas from the previous scalar (the first from the batch's first time) and values.
     /// </summary>
+    // Hot on every replay and in short-lived commands: compiled fully optimised at once rather than after tiering.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Decode(ReadOnlySpan<byte> packed, Span<uint> ids, Span<long> stepDeltas, Span<long> timeDeltas, Span<double> values)
     {
         var bits = new BitReader(packed);
@@ -190,6 +193,7 @@ internal static class PackedScalarDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill<T>(Google.Protobuf.Collections.RepeatedField<T> column, T[] values, int count)
     {
         column.Capacity = count;
