@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Repro.Wal;
 
@@ -30,6 +31,8 @@ public static class Crc32C
     /// <summary>Computes the masked CRC-32C of <paramref name="data"/>.</summary>
     public static uint ComputeMasked(ReadOnlySpan<byte> data) => Mask(Compute(data));
 
+    // Every record written and read: compiled fully optimised at once rather than after tiering.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         while (data.Length >= sizeof(ulong))

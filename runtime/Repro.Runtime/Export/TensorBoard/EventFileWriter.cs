@@ -183,6 +183,7 @@ internal sealed class EventFileWriter(TfRecordWriter records)
     }
 
     /// <summary>Values of one step (consecutive in the log) share one event, timed by the first of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StartGroup(long step, long timestampUnixNanos)
     {
         if (_pending.HasValues && _pendingStep != step)
@@ -196,6 +197,7 @@ internal sealed class EventFileWriter(TfRecordWriter records)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Flush()
     {
         if (_pending.HasValues)

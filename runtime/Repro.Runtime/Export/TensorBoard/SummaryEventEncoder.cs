@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Google.Protobuf;
 using Repro.Events;
@@ -53,6 +54,7 @@ internal sealed class SummaryEventEncoder
     }
 
     /// <summary>Adds a scalar value: <paramref name="encodedTag"/> from <see cref="EncodeTag"/>, and its value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddScalar(ReadOnlySpan<byte> encodedTag, float value)
     {
         var valueLength = encodedTag.Length + 5;
@@ -82,6 +84,7 @@ internal sealed class SummaryEventEncoder
     /// The encoded event of the values added since the last call, at <paramref name="wallTime"/> and
     /// <paramref name="step"/>; valid until the next call on this encoder, which starts a new event.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Finish(double wallTime, long step)
     {
         var summaryLength = (uint)(_length - HeaderRoom);

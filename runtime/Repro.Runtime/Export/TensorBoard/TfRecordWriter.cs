@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Repro.Wal;
 
 namespace Repro.Export.TensorBoard;
@@ -15,6 +16,7 @@ internal sealed class TfRecordWriter(Stream stream)
     private readonly byte[] _buffer = new byte[1 << 20];
     private int _length;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<byte> payload)
     {
         var length = payload.Length + FramingBytes;
