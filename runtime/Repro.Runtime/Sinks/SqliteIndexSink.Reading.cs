@@ -56,7 +56,15 @@ public sealed partial class SqliteIndexSink
 
             var n = (int)count;
             var integer = reader.GetInt64(3) != 0;
-            ScalarChunkDecoder.Decode((byte[])reader.GetValue(4), firstSequence, reader.GetInt64(2), sequences.AsSpan(0, n), steps.AsSpan(0, n), times.AsSpan(0, n), bits.AsSpan(0, n));
+            try
+            {
+                ScalarChunkDecoder.Decode((byte[])reader.GetValue(4), firstSequence, reader.GetInt64(2), sequences.AsSpan(0, n), steps.AsSpan(0, n), times.AsSpan(0, n), bits.AsSpan(0, n));
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{Path}: the chunk of {name} in run {runId} at sequence {firstSequence} cannot be read ({e.Message}); 'repro index rebuild' writes it again from the log", e);
+            }
+
             for (var i = 0; i < n; i++)
             {
                 if (steps[i] < fromStep || steps[i] > toStep)

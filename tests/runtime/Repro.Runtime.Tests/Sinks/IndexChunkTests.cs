@@ -197,7 +197,10 @@ public class IndexChunkTests
 
         index.QueryScalar("UPDATE scalar_chunks SET data = substr(data, 1, 4) WHERE name = 'train/loss';");
 
-        Assert.Throws<InvalidDataException>(() => index.ReadScalars(runId, "train/loss").ToList());
+        var error = Assert.Throws<InvalidDataException>(() => index.ReadScalars(runId, "train/loss").ToList());
+        Assert.Contains("train/loss", error.Message, StringComparison.Ordinal);
+        Assert.Contains(runId, error.Message, StringComparison.Ordinal);
+        Assert.Contains("repro index rebuild", error.Message, StringComparison.Ordinal);
         Assert.Equal(200, index.ReadScalars(runId, "train/lr").Count());
     }
 
