@@ -99,6 +99,23 @@ public class ScalarChunkCodecTests
         Assert.Throws<InvalidDataException>(() => Decode([ScalarChunkFormat.Version, 0xFF, 0xFF], 1));
     }
 
+    [Fact]
+    public void A_chunk_that_names_another_metric_or_repeats_a_sequence_number_is_refused()
+    {
+        var entries = new[] { Entry(0, 0, 1), Entry(1, 0, 2), Entry(2, 0, 3) };
+        var otherMetric = entries.Select(e => e with { MetricId = 5 }).ToArray();
+        var named = new ScalarChunkEncoder().Encode(otherMetric, [1, 2, 3]).ToArray();
+
+        // The sequence stream replaced by a first gap of 0 (signed -1 from the gap of 1: 10 0000001) and no change after it.
+        var valid = new ScalarChunkEncoder().Encode(entries, [1, 2, 3]).ToArray();
+        var packedEnd = 2 + valid[1];
+        byte[] repeated = [.. valid[..packedEnd], 0b1000_0000, 0b1000_0000];
+
+        Assert.Contains("metric 5", Assert.Throws<InvalidDataException>(() => Decode(named, 3)).Message, StringComparison.Ordinal);
+        Assert.Contains("does not follow", Assert.Throws<InvalidDataException>(() => Decode(repeated, 3)).Message, StringComparison.Ordinal);
+        Assert.Equal([1UL, 2, 3], Decode(valid, 3).Sequences);
+    }
+
     private static void AssertRoundTrip(ScalarEntry[] entries, ulong[] sequences, string context = "")
     {
         var data = new ScalarChunkEncoder().Encode(entries, sequences).ToArray();
