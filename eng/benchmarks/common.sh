@@ -10,6 +10,16 @@ export REPRO_HOME="$work/home"
 build_scalar_writer() { dotnet build "$root/eng/benchmarks/ScalarWriter" -c Release -nologo -v:q -o "$work/writer" >/dev/null; }
 # `write_run SCALARS METRICS DISTURB_AT_STEP`: records a run with the built ScalarWriter (see its Program.cs) and prints its id.
 write_run() { dotnet "$work/writer/ScalarWriter.dll" "$@" | tail -1; }
+# `sine_run SCALARS`: builds the writer, records a run of SCALARS full-precision sines over four metrics and sets `run`,
+# `wal` (its WAL folder), `wal_bytes` (the WAL's size) and `baseline` (sha256_seconds of the WAL): what the scripts
+# measuring one long run start with.
+sine_run() {
+  build_scalar_writer
+  run=$(write_run "$1" 4 -1)
+  wal="$REPRO_HOME/runs/$run/wal"
+  wal_bytes=$(bytes_of "$wal"/*.log)
+  baseline=$(sha256_seconds "$wal"/*.log)
+}
 # `bytes_of FILE...`: their size together. `sha256_seconds FILE...`: seconds to read them once through sha256sum after
 # a first read has put them in the page cache: the whole-process scripts' baseline for reading a log.
 bytes_of() { du -cb "$@" | tail -1 | cut -f1; }

@@ -7,11 +7,8 @@
 set -euo pipefail
 scalars=${1:-10000000}
 source "$(dirname "$0")/common.sh"
-build_scalar_writer
-run=$(write_run "$scalars" 4 -1)
-wal="$REPRO_HOME/runs/$run/wal"
-before=$(bytes_of "$wal"/*.log)
-baseline=$(sha256_seconds "$wal"/*.log)
+sine_run "$scalars"
+before=$wal_bytes
 start=$(date +%s.%N); "${repro[@]}" report "$run" -o "$work/before.html" > /dev/null; end=$(date +%s.%N)
 report_before=$(echo "$end - $start" | bc)
 echo '{ "downsample_after_days": 0 }' > "$REPRO_HOME/retention.json"

@@ -6,14 +6,10 @@
 set -euo pipefail
 scalars=${1:-100000000}
 source "$(dirname "$0")/common.sh"
-build_scalar_writer
-run=$(write_run "$scalars" 4 -1)
-wal="$REPRO_HOME/runs/$run/wal"
-bytes=$(bytes_of "$wal"/*.log)
-baseline=$(sha256_seconds "$wal"/*.log)
+sine_run "$scalars"
 /usr/bin/time -f "%e %M" -o "$work/time" "${repro[@]}" events "$run" --jsonl | wc -lc > "$work/count"
 read -r seconds rss_kib < <(tail -1 "$work/time")
 read -r lines output_bytes < "$work/count"
-echo "run: $scalars scalars, WAL $bytes bytes ($(echo "scale=2; $bytes / $scalars" | bc) B/scalar)"
+echo "run: $scalars scalars, WAL $wal_bytes bytes ($(echo "scale=2; $wal_bytes / $scalars" | bc) B/scalar)"
 echo "repro events --jsonl: $lines lines, $output_bytes bytes in ${seconds} s ($(echo "scale=2; $scalars / $seconds / 1000000" | bc) million scalars/s), peak ${rss_kib} KiB RSS"
 echo "sha256sum of the same WAL bytes: ${baseline} s; ratio $(echo "scale=1; $seconds / $baseline" | bc)"

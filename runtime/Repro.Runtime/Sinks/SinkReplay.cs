@@ -61,18 +61,12 @@ public static class SinkReplay
 
     private static SinkReplayResult ReplayEvents(RunStore store, string runId, IEventSink sink, int batchSize, ILogger logger)
     {
-        var problems = new List<WalCorruption>();
+        var problems = new DamageReport(logger, runId);
         var stored = sink.ReadCursor(runId);
         var cursor = stored.Sequence;
-        void Report(WalCorruption problem)
-        {
-            problems.Add(problem);
-            ReproLog.ReplayDamage(logger, runId, problem);
-        }
-
         var batch = new List<Event>(Math.Min(batchSize, 100_000));
         long delivered = 0;
-        var stream = store.ReadEventsFrom(runId, ParseCheckpoint(stored.ResumeAt), Report);
+        var stream = store.ReadEventsFrom(runId, ParseCheckpoint(stored.ResumeAt), problems.Add);
         try
         {
             foreach (var evt in stream)
@@ -94,32 +88,22 @@ public static class SinkReplay
                 cursor = Deliver(sink, runId, batch, stream, ref delivered);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (IsSinkFailure(e))
         {
             ReproLog.SinkFailed(logger, e, sink.ToString() ?? sink.GetType().Name, runId, cursor);
             throw;
         }
 
-        return new SinkReplayResult(delivered, cursor, problems, stream.Resumed);
+        return new SinkReplayResult(delivered, cursor, problems.Found, stream.Resumed);
     }
 
     /// <summary>Feeds the sink parts of the log read ahead on a second thread (<see cref="LogReadAhead"/>).</summary>
     private static SinkReplayResult ReplayRecords(RunStore store, string runId, ILogRecordSink sink, int batchSize, ILogger logger)
     {
-        var problems = new List<WalCorruption>();
+        var problems = new DamageReport(logger, runId);
         var stored = sink.ReadCursor(runId);
         var cursor = stored.Sequence;
-        void Report(WalCorruption problem)
-        {
-            lock (problems)
-            {
-                problems.Add(problem);
-            }
-
-            ReproLog.ReplayDamage(logger, runId, problem);
-        }
-
-        var log = store.ReadRecordsFrom(runId, ParseCheckpoint(stored.ResumeAt), Report);
+        var log = store.ReadRecordsFrom(runId, ParseCheckpoint(stored.ResumeAt), problems.Add);
         long delivered = 0;
         try
         {
@@ -129,13 +113,43 @@ public static class SinkReplay
                 cursor = part.LastSequence;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception e) when (IsSinkFailure(e))
         {
             ReproLog.SinkFailed(logger, e, sink.ToString() ?? sink.GetType().Name, runId, cursor);
             throw;
         }
 
-        return new SinkReplayResult(delivered, cursor, problems, log.Resumed);
+        return new SinkReplayResult(delivered, cursor, problems.Found, log.Resumed);
+    }
+
+    private static bool IsSinkFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or InvalidDataException or Microsoft.Data.Sqlite.SqliteException;
+
+    /// <summary>Damage found in the log on the way: kept for the result and logged as found (from the reading thread, when the log is read ahead).</summary>
+    private sealed class DamageReport(ILogger logger, string runId)
+    {
+        private readonly List<WalCorruption> _found = [];
+
+        public IReadOnlyList<WalCorruption> Found
+        {
+            get
+            {
+                lock (_found)
+                {
+                    return [.. _found];
+                }
+            }
+        }
+
+        public void Add(WalCorruption problem)
+        {
+            lock (_found)
+            {
+                _found.Add(problem);
+            }
+
+            ReproLog.ReplayDamage(logger, runId, problem);
+        }
     }
 
     /// <summary>A stored resume point, or null when there is none or it cannot be read (then the log is read from its start).</summary>

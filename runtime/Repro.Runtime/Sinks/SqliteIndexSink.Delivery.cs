@@ -247,30 +247,16 @@ public sealed partial class SqliteIndexSink
 
         private static double ValueOf(double raw, bool integer) => integer ? BitConverter.DoubleToInt64Bits(raw) : raw;
 
-        private SqliteCommand PrepareChunkInsert()
-        {
-            var command = _sink.Command("""
-                INSERT INTO scalar_chunks (run_id, name, first_sequence, last_sequence, count, min_step, max_step,
-                    first_time_unix_nanos, last_time_unix_nanos, integer, min, max, last, data)
-                VALUES ($run, $name, $first, $last_sequence, $count, $min_step, $max_step, $first_time, $last_time, $integer, $min, $max, $last, $data);
-                """);
-            command.Transaction = _transaction;
-            command.Parameters.Add("$run", SqliteType.Text);
-            command.Parameters.Add("$name", SqliteType.Text);
-            command.Parameters.Add("$first", SqliteType.Integer);
-            command.Parameters.Add("$last_sequence", SqliteType.Integer);
-            command.Parameters.Add("$count", SqliteType.Integer);
-            command.Parameters.Add("$min_step", SqliteType.Integer);
-            command.Parameters.Add("$max_step", SqliteType.Integer);
-            command.Parameters.Add("$first_time", SqliteType.Integer);
-            command.Parameters.Add("$last_time", SqliteType.Integer);
-            command.Parameters.Add("$integer", SqliteType.Integer);
-            command.Parameters.Add("$min", SqliteType.Real);
-            command.Parameters.Add("$max", SqliteType.Real);
-            command.Parameters.Add("$last", SqliteType.Real);
-            command.Parameters.Add("$data", SqliteType.Blob);
-            return command;
-        }
+        private SqliteCommand PrepareChunkInsert() => Prepare(
+            """
+            INSERT INTO scalar_chunks (run_id, name, first_sequence, last_sequence, count, min_step, max_step,
+                first_time_unix_nanos, last_time_unix_nanos, integer, min, max, last, data)
+            VALUES ($run, $name, $first, $last_sequence, $count, $min_step, $max_step, $first_time, $last_time, $integer, $min, $max, $last, $data);
+            """,
+            ("$run", SqliteType.Text), ("$name", SqliteType.Text), ("$first", SqliteType.Integer), ("$last_sequence", SqliteType.Integer),
+            ("$count", SqliteType.Integer), ("$min_step", SqliteType.Integer), ("$max_step", SqliteType.Integer),
+            ("$first_time", SqliteType.Integer), ("$last_time", SqliteType.Integer), ("$integer", SqliteType.Integer),
+            ("$min", SqliteType.Real), ("$max", SqliteType.Real), ("$last", SqliteType.Real), ("$data", SqliteType.Blob));
 
         private void InsertEvent(Event evt)
         {
@@ -287,21 +273,24 @@ public sealed partial class SqliteIndexSink
             _stored += command.ExecuteNonQuery();
         }
 
-        private SqliteCommand PrepareEventInsert()
+        private SqliteCommand PrepareEventInsert() => Prepare(
+            """
+            INSERT OR IGNORE INTO events (event_id, run_id, sequence, timestamp_unix_nanos, step, name, type, json)
+            VALUES ($id, $run, $sequence, $time, $step, $name, $type, $json);
+            """,
+            ("$id", SqliteType.Blob), ("$run", SqliteType.Text), ("$sequence", SqliteType.Integer), ("$time", SqliteType.Integer),
+            ("$step", SqliteType.Integer), ("$name", SqliteType.Text), ("$type", SqliteType.Text), ("$json", SqliteType.Text));
+
+        /// <summary>A command in this delivery's transaction whose parameters are bound by position, in the order given.</summary>
+        private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
         {
-            var command = _sink.Command("""
-                INSERT OR IGNORE INTO events (event_id, run_id, sequence, timestamp_unix_nanos, step, name, type, json)
-                VALUES ($id, $run, $sequence, $time, $step, $name, $type, $json);
-                """);
+            var command = _sink.Command(sql);
             command.Transaction = _transaction;
-            command.Parameters.Add("$id", SqliteType.Blob);
-            command.Parameters.Add("$run", SqliteType.Text);
-            command.Parameters.Add("$sequence", SqliteType.Integer);
-            command.Parameters.Add("$time", SqliteType.Integer);
-            command.Parameters.Add("$step", SqliteType.Integer);
-            command.Parameters.Add("$name", SqliteType.Text);
-            command.Parameters.Add("$type", SqliteType.Text);
-            command.Parameters.Add("$json", SqliteType.Text);
+            foreach (var (name, type) in parameters)
+            {
+                command.Parameters.Add(name, type);
+            }
+
             return command;
         }
     }
